@@ -1,0 +1,74 @@
+# CX Warehouse: `make build` builds the warehouse, `make test` runs every test.
+# Both create .venv and generate data when missing. `make help` lists every target.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+SCALE ?= 1
+SEED ?= 42
+CI_SCALE ?= 0.3
+
+export DO_NOT_TRACK := 1
+export DBT_PROJECT_DIR := $(CURDIR)
+export DBT_PROFILES_DIR := $(CURDIR)
+export CX_RAW_DIR ?= $(CURDIR)/data/raw
+export CX_TRUTH_DIR ?= $(CURDIR)/data/truth
+export CX_WAREHOUSE_PATH ?= $(CURDIR)/data/warehouse.duckdb
+
+CI_DIR := $(CURDIR)/data/ci
+DBT := $(BIN)/dbt
+# The PII scan and other whole-warehouse checks run after every model is built.
+DBT_BUILD = $(DBT) build --exclude tag:post_build $(1) && $(DBT) test --select tag:post_build $(1)
+
+.PHONY: help install generate build test test-python test-dbt lint docs bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sort | \
+		awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(BIN)/.installed ## Create .venv and install the project (idempotent)
+
+$(CX_RAW_DIR)/_extract.json: | $(BIN)/.installed
+	$(BIN)/python scripts/generate_data.py --scale $(SCALE) --seed $(SEED) \
+		--out $(CX_RAW_DIR) --truth-out $(CX_TRUTH_DIR)
+
+generate: $(BIN)/.installed ## (Re)generate the synthetic dataset (SCALE=1 SEED=42)
+	$(BIN)/python scripts/generate_data.py --scale $(SCALE) --seed $(SEED) \
+		--out $(CX_RAW_DIR) --truth-out $(CX_TRUTH_DIR)
+
+build: $(BIN)/.installed $(CX_RAW_DIR)/_extract.json ## Build the warehouse (dbt seeds, models, tests)
+	@mkdir -p $(dir $(CX_WAREHOUSE_PATH))
+	$(call DBT_BUILD,--target dev)
+
+test: lint test-dbt test-python ## Every test: sqlfluff, dbt build on a small dataset, pytest
+
+test-dbt: $(BIN)/.installed ## dbt build + tests on a small generated dataset (data/ci)
+	$(BIN)/python scripts/generate_data.py --scale $(CI_SCALE) --seed 7 --quiet \
+		--out $(CI_DIR)/raw --truth-out $(CI_DIR)/truth
+	rm -f $(CI_DIR)/warehouse.duckdb
+	CX_RAW_DIR=$(CI_DIR)/raw CX_WAREHOUSE_PATH=$(CI_DIR)/warehouse.duckdb \
+		$(call DBT_BUILD,--target ci)
+
+test-python: $(BIN)/.installed ## pytest: generator, macros, scripts, end-to-end
+	$(BIN)/pytest
+
+lint: $(BIN)/.installed ## sqlfluff lint of models, macros, analyses and tests
+	$(BIN)/sqlfluff lint models macros analyses tests/dbt
+
+docs: $(BIN)/.installed $(CX_RAW_DIR)/_extract.json ## Generate the dbt docs site into target/
+	$(DBT) docs generate --target dev
+
+bench: $(BIN)/.installed ## Time the generator at scale 100 and the build at scale 1
+	$(BIN)/python scripts/benchmark.py
+
+clean: ## Remove generated data, dbt artifacts and the venv
+	rm -rf data target logs $(VENV) *.egg-info

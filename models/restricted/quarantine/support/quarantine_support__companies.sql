@@ -1,0 +1,1 @@
+{{ select_quarantined_rows('base_support__companies', 'companies', record_key='company_id') }}

@@ -7,9 +7,9 @@ extract_manifest as (
 final as (
     select
         'extract' as extract_id,
-        try_cast(window_start as date) as window_start_date,
-        try_cast(window_end as date) as window_end_date,
-        {{ parse_utc_timestamp('extracted_at') }} as extracted_at
+        try_cast(cast(window_start as varchar) as date) as window_start_date,
+        try_cast(cast(window_end as varchar) as date) as window_end_date,
+        {{ parse_utc_timestamp('cast(extracted_at as varchar)') }} as extracted_at
     from extract_manifest
 )
 

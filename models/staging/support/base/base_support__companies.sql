@@ -12,10 +12,10 @@ typed as (
         nullif(trim(companies.company_id), '') as company_id,
         nullif(trim(companies.company_name), '') as company_name,
         nullif(trim(companies.cnpj), '') as cnpj,
-        upper(trim(companies.segment)) as segment,
-        upper(trim(companies.company_size)) as company_size,
-        upper(trim(companies.status)) as status,
-        upper(trim(companies.region)) as region,
+        nullif(upper(trim(companies.segment)), '') as segment,
+        nullif(upper(trim(companies.company_size)), '') as company_size,
+        nullif(upper(trim(companies.status)), '') as status,
+        nullif(upper(trim(companies.region)), '') as region,
         try_cast(companies.monthly_transaction_volume as decimal(14, 2))
             as monthly_transaction_volume,
         try_cast(companies.churn_risk_score as double) as crm_churn_risk_score,
@@ -32,7 +32,8 @@ checked as (
             ('unknown_enum', "segment not in ('RETAIL', 'FOOD_SERVICE', 'SERVICES', 'HEALTHCARE',
                 'EDUCATION', 'TECHNOLOGY', 'HOSPITALITY')
                 or company_size not in ('MICRO', 'SMALL', 'MEDIUM', 'LARGE', 'ENTERPRISE')
-                or status not in ('ACTIVE', 'INACTIVE', 'SUSPENDED')"),
+                or status not in ('ACTIVE', 'INACTIVE', 'SUSPENDED')
+                or region not in ('NORTH', 'NORTHEAST', 'MIDWEST', 'SOUTHEAST', 'SOUTH')"),
         ]) }} as row_reject_reason
     from typed
 ),

@@ -1,0 +1,198 @@
+"""crm.incoming_customers and the identity-resolution ground truth."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from . import dirty as D
+from . import pools as P
+from . import util as U
+from .catalog import COMPANY_SUFFIX_SWAPS, NICKNAMES
+from .config import Config
+from .support import SEGMENTS
+from .util import DAY, HOUR, SEC
+
+INDUSTRY = {"RETAIL": "Retail", "FOOD_SERVICE": "Food Service", "SERVICES": "Professional Services",
+            "HEALTHCARE": "Healthcare", "EDUCATION": "Education", "TECHNOLOGY": "Technology",
+            "HOSPITALITY": "Hospitality"}
+VARIATIONS = ["none", "typo", "nickname", "email_format", "phone_format", "abbreviation"]
+VARIATION_W = [0.15, 0.25, 0.15, 0.2, 0.15, 0.1]
+WORD_ABBREV = [("Comércio", "Com."), ("Serviços", "Serv."), ("Distribuidora", "Distrib."),
+               ("Tecnologia", "Tec."), ("Alimentos", "Alim."), ("Restaurante", "Rest."), ("Farmácia", "Farm."),
+               ("Consultoria", "Consult."), ("Laboratório", "Lab."), ("Sistemas", "Sist.")]
+
+
+def _typo(s: str, rng: np.random.Generator) -> str:
+    letters = [i for i, c in enumerate(s) if c.isalpha()]
+    if len(letters) < 3:
+        return s + "e"
+    i = letters[int(rng.integers(1, len(letters) - 1))]
+    kind = int(rng.integers(0, 4))
+    if kind == 0 and i + 1 < len(s) and s[i + 1].isalpha() and s[i] != s[i + 1]:
+        return s[:i] + s[i + 1] + s[i] + s[i + 2:]
+    if kind == 1:
+        return s[:i] + s[i + 1:]
+    if kind == 2:
+        return s[:i] + s[i] + s[i:]
+    repl = {"a": "s", "e": "r", "i": "o", "o": "p", "s": "a", "n": "m", "m": "n", "r": "t", "l": "k", "u": "y"}
+    c = s[i]
+    r = repl.get(c.lower(), "e" if c.lower() != "e" else "a")
+    return s[:i] + (r.upper() if c.isupper() else r) + s[i + 1:]
+
+
+def _email_variant(e: str, rng: np.random.Generator) -> str:
+    local, _, dom = e.partition("@")
+    k = int(rng.integers(0, 4))
+    if k == 0:
+        return (local.capitalize() + "@" + dom.capitalize()) if local.capitalize() != local else e.upper()
+    if k == 1:
+        return f"{local}+crm@{dom}"
+    if k == 2 and "." in local:
+        return local.replace(".", "") + "@" + dom
+    if k == 2:
+        return local + "@" + dom.upper()
+    return e.upper()
+
+
+def _abbrev(name: str, rng: np.random.Generator) -> str:
+    for a, b in WORD_ABBREV:
+        if a in name:
+            return name.replace(a, b, 1)
+    for a, b in COMPANY_SUFFIX_SWAPS:
+        if name.endswith(a) or (a + " ") in name:
+            return name.replace(a, b, 1)
+    return name + " Ltda"
+
+
+class Incoming:
+    def __init__(self, cfg: Config, pools: P.Pools, pii: P.PIIRegistry, support):
+        self.cfg, self.pools, self.pii, self.sup = cfg, pools, pii, support
+        self.seed = cfg.seed
+
+    def build(self) -> None:
+        cfg, rng = self.cfg, U.substream(self.seed, "incoming")
+        sup = self.sup
+        N = cfg.sizes["incoming_customers"]
+        n_exist = int(round(0.6 * N))
+        exist = rng.choice(sup.n_cust, size=n_exist, replace=n_exist > sup.n_cust)
+        is_exist = np.zeros(N, dtype=bool)
+        is_exist[rng.choice(N, size=n_exist, replace=False)] = True
+        cust_idx = np.full(N, -1)
+        cust_idx[is_exist] = exist
+        names = sup.cust_name.to_pylist()
+        firsts = sup.cust_first.to_pylist()
+        emails = sup.cust_email.to_pylist()
+        phones = sup.cust_phone.to_pylist()
+        existing = {e.lower() for e in emails}
+        comp_seg = None
+        comp_tbl = sup.companies_out.table
+        # clean company rows are the ones with the clean ids; look up by index
+        seg_of_comp = {}
+        cid_list = sup.comp_ids.to_pylist()
+        for cid, seg in zip(comp_tbl.column("company_id").to_pylist(), comp_tbl.column("segment").to_pylist()):
+            if cid is not None and cid not in seg_of_comp:
+                seg_of_comp[cid] = seg
+        recv = cfg.start_us + rng.integers(0, cfg.n_days * DAY - HOUR, N)
+        recv = np.sort(recv)
+        out = {k: [] for k in ["company_name", "contact_name", "email", "phone", "address_line1", "city", "state",
+                               "postal_code", "country", "industry"]}
+        true_id, variation = [], []
+        br_cs = self.pools.br_city_state
+        us_cs = self.pools.us_city_state
+        for i in range(N):
+            if is_exist[i]:
+                c = int(cust_idx[i])
+                comp = int(sup.cust_comp[c])
+                var = VARIATIONS[int(U.weighted_choice(rng, 1, VARIATION_W)[0])]
+                cname, contact, email, phone = sup.comp_names[comp], names[c], emails[c], phones[c]
+                if var == "nickname":
+                    f = firsts[c]
+                    nick = NICKNAMES.get(f)
+                    if nick:
+                        contact = contact.replace(f, nick[int(rng.integers(0, len(nick)))], 1)
+                    else:
+                        var = "typo"
+                if var == "typo":
+                    parts = contact.split(" ")
+                    j = int(rng.integers(0, len(parts)))
+                    parts[j] = _typo(parts[j], rng)
+                    contact = " ".join(parts)
+                elif var == "email_format":
+                    email = _email_variant(email, rng)
+                elif var == "phone_format":
+                    d = sup.phone_digits[c]
+                    cur = [U_fmt(f, d) for f in P.BR_PHONE_FORMATS]
+                    choices = [x for x in cur if x != phone]
+                    phone = choices[int(rng.integers(0, len(choices)))]
+                elif var == "abbreviation":
+                    cname = _abbrev(cname, rng)
+                city, state = br_cs[int(rng.integers(0, len(br_cs)))]
+                street = self.pools.br_street[int(rng.integers(0, len(self.pools.br_street)))]
+                out["address_line1"].append(f"{street}, {int(rng.integers(1, 3000))}")
+                out["postal_code"].append(f"{int(rng.integers(10000, 99999)):05d}-{int(rng.integers(0, 999)):03d}")
+                out["country"].append("BR")
+                seg = seg_of_comp.get(cid_list[comp], "RETAIL")
+                out["industry"].append(INDUSTRY.get(seg, "Other"))
+                true_id.append(f"CUS-{c + 1:06d}")
+                variation.append(var)
+            else:
+                us = rng.random() < 0.6
+                if us:
+                    fn = self.pools.us_first[int(rng.integers(0, len(self.pools.us_first)))]
+                    ln = self.pools.us_last[int(rng.integers(0, len(self.pools.us_last)))]
+                    cname = self.pools.us_company[int(rng.integers(0, len(self.pools.us_company)))]
+                    city, state = us_cs[int(rng.integers(0, len(us_cs)))]
+                    out["address_line1"].append(self.pools.us_street[int(rng.integers(0, len(self.pools.us_street)))])
+                    out["postal_code"].append(f"{int(rng.integers(10000, 99999)):05d}")
+                    out["country"].append("US")
+                    d = P.us_phone_digits(rng, 1)[0]
+                    phone = U_fmt(P.US_PHONE_FORMATS[int(rng.integers(0, len(P.US_PHONE_FORMATS)))], d)
+                    doms = ["gmail.com", "yahoo.com", "outlook.com", "company.com"]
+                else:
+                    fn = self.pools.br_first[int(rng.integers(0, len(self.pools.br_first)))]
+                    ln = self.pools.br_last[int(rng.integers(0, len(self.pools.br_last)))]
+                    core = self.pools.br_company_core[int(rng.integers(0, len(self.pools.br_company_core)))]
+                    cname = f"{core} {['Comércio', 'Serviços', 'Tecnologia', 'Alimentos'][int(rng.integers(0, 4))]} Ltda"
+                    city, state = br_cs[int(rng.integers(0, len(br_cs)))]
+                    street = self.pools.br_street[int(rng.integers(0, len(self.pools.br_street)))]
+                    out["address_line1"].append(f"{street}, {int(rng.integers(1, 3000))}")
+                    out["postal_code"].append(f"{int(rng.integers(10000, 99999)):05d}-{int(rng.integers(0, 999)):03d}")
+                    out["country"].append("BR")
+                    phone = U_fmt(P.BR_PHONE_FORMATS[int(rng.integers(0, 3))], P.br_phone_digits(rng, 1)[0])
+                    doms = ["gmail.com", "hotmail.com", "uol.com.br"]
+                contact = f"{fn} {ln}"
+                email = P.email_addresses(rng, pa.array([fn]), pa.array([ln]), doms)[0].as_py()
+                if rng.random() < 0.3 or email.lower() in existing:
+                    email = email.replace("@", f"{int(rng.integers(100, 999))}@")
+                out["industry"].append(INDUSTRY[SEGMENTS[int(rng.integers(0, len(SEGMENTS)))]])
+                true_id.append(None)
+                variation.append("none")
+            out["company_name"].append(cname)
+            out["contact_name"].append(contact)
+            out["email"].append(email)
+            out["phone"].append(phone)
+            out["city"].append(city)
+            out["state"].append(state)
+        ids = U.fixed_ids("INC-", np.arange(1, N + 1), 6)
+        t = pa.table({"incoming_id": ids, **{k: pa.array(v, pa.string()) for k, v in out.items()},
+                      "received_at": U.ts_array(recv)})
+        self.truth_identity = pa.table({
+            "incoming_id": ids,
+            "true_customer_id": pa.array(true_id, pa.string()),
+            "variation": pa.array(variation, pa.string()),
+        })
+        drng = U.substream(self.seed, "incoming.dirty")
+        cnt = D.plan_counts(N, "incoming_customers", drng)
+        m = cnt["missing_required"]
+        batches = [D.missing_required_batch("incoming_customers", t, "incoming_id", drng, m,
+                                            U.fixed_ids("INC-", np.arange(N + 1, N + 1 + m), 6))]
+        batches.append(D.duplicate_batch(t, drng, cnt["duplicate_id"], D.simple_keys("incoming_id")))
+        self.pii.add("email", t.column("email"))
+        self.pii.add("phone", t.column("phone"))
+        self.incoming_out = D.assemble("incoming_customers", t, batches, drng)
+
+
+def U_fmt(pattern: str, digits) -> str:
+    it = iter(int(x) for x in digits)
+    return "".join(str(next(it)) if ch == "#" else ch for ch in pattern)

@@ -1,0 +1,8 @@
+{#- Fails rows where column_name is empty or only spaces (trim(column) = ''); nulls pass. -#}
+{% test not_empty_string(model, column_name) %}
+
+    select *
+    from {{ model }}
+    where trim(cast({{ column_name }} as {{ dbt.type_string() }})) = ''
+
+{% endtest %}

@@ -1,0 +1,59 @@
+{#-
+    A select with one column, date_<datepart> (date_day for 'day'), one row per datepart from
+    start_date inclusive to end_date exclusive. start_date and end_date are SQL expressions.
+    The column is a date for day and coarser dateparts, a timestamp for hour and finer.
+-#}
+{% macro date_spine(datepart, start_date, end_date) -%}
+    {{- return(adapter.dispatch('date_spine', 'cx_warehouse')(datepart, start_date, end_date)) -}}
+{%- endmacro %}
+
+
+{#- The SQL type of a date_spine column for `datepart`. -#}
+{% macro date_spine_type(datepart) -%}
+    {%- if datepart | lower in ['day', 'week', 'month', 'quarter', 'year'] -%}
+        {{- return('date') -}}
+    {%- else -%}
+        {{- return('timestamp') -}}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro default__date_spine(datepart, start_date, end_date) -%}
+    select spine.date_{{ datepart }}
+    from ({{ dbt.date_spine(datepart, start_date, end_date) }}) as spine
+    where spine.date_{{ datepart }} < {{ end_date }}
+{%- endmacro %}
+
+
+{% macro duckdb__date_spine(datepart, start_date, end_date) -%}
+    select
+        cast(spine.period_start as {{ cx_warehouse.date_spine_type(datepart) }})
+            as date_{{ datepart }}
+    from generate_series(
+        cast({{ start_date }} as timestamp),
+        cast({{ end_date }} as timestamp),
+        interval 1 {{ datepart }}
+    ) as spine (period_start)
+    where spine.period_start < cast({{ end_date }} as timestamp)
+{%- endmacro %}
+
+
+{#- Spark: sequence() is inclusive like generate_series; it has no quarter interval. -#}
+{% macro spark__date_spine(datepart, start_date, end_date) -%}
+    {%- set step = 'interval 3 month' if datepart | lower == 'quarter'
+        else 'interval 1 ' ~ datepart -%}
+    select
+        cast(spine.period_start as {{ cx_warehouse.date_spine_type(datepart) }})
+            as date_{{ datepart }}
+    from (
+        select
+            explode(
+                sequence(
+                    cast({{ start_date }} as timestamp),
+                    cast({{ end_date }} as timestamp),
+                    {{ step }}
+                )
+            ) as period_start
+    ) as spine
+    where spine.period_start < cast({{ end_date }} as timestamp)
+{%- endmacro %}

@@ -1,0 +1,25 @@
+{#-
+    md5 hex of the fields cast to strings, nulls replaced by '_null_', joined with '-'
+    (the same recipe as dbt_utils.generate_surrogate_key). `field_list` is a list of SQL
+    expressions (a single string is treated as a one-element list).
+-#}
+{% macro surrogate_key(field_list) -%}
+    {%- if field_list is string -%}
+        {%- set field_list = [field_list] -%}
+    {%- endif -%}
+    {%- if field_list | length == 0 -%}
+        {{- exceptions.raise_compiler_error(
+            "surrogate_key needs at least one field, e.g. surrogate_key(['ticket_id', 'seq'])."
+        ) -}}
+    {%- endif -%}
+    {%- set fields = [] -%}
+    {%- for field in field_list -%}
+        {%- do fields.append(
+            'coalesce(cast(' ~ field ~ ' as ' ~ dbt.type_string() ~ "), '_null_')"
+        ) -%}
+        {%- if not loop.last -%}
+            {%- do fields.append("'-'") -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ dbt.hash(dbt.concat(fields)) }}
+{%- endmacro %}

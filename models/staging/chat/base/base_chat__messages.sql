@@ -1,0 +1,71 @@
+{#-
+    Ephemeral: one row per message of every valid conversation, unnested from the message list
+    of base_chat__chats and normalised from schema v1 / v2. The text is still raw here;
+    stg_chat__messages redacts it.
+-#}
+with
+
+valid_chats as (
+    select
+        conversation_id,
+        schema_version,
+        messages_json
+    from {{ ref('base_chat__chats') }}
+    where reject_reason is null
+),
+
+unnested as (
+    select
+        valid_chats.conversation_id,
+        valid_chats.schema_version,
+        unnest(json_extract(valid_chats.messages_json, '$[*]')) as message_json,
+        -- 0-based position in the conversation's list: stable across rebuilds.
+        generate_subscripts(json_extract(valid_chats.messages_json, '$[*]'), 1) - 1
+            as message_index
+    from valid_chats
+),
+
+normalised as (
+    select
+        conversation_id,
+        message_index,
+        schema_version,
+        case schema_version
+            when 1 then json_extract_string(message_json, '$.role')
+            when 2 then json_extract_string(message_json, '$.sender.role')
+        end as sender_role_text,
+        case schema_version
+            when 1 then json_extract_string(message_json, '$.agent_id')
+            when 2 then json_extract_string(message_json, '$.sender.id')
+        end as sender_id_text,
+        case schema_version
+            when 1 then json_extract_string(message_json, '$.sent_at')
+            when 2 then json_extract_string(message_json, '$.ts')
+        end as sent_at_text,
+        case schema_version
+            when 1 then json_extract_string(message_json, '$.text')
+            when 2 then json_extract_string(message_json, '$.body')
+        end as message_text
+    from unnested
+),
+
+final as (
+    select
+        conversation_id || '-' || cast(message_index as varchar) as message_id,
+        conversation_id,
+        message_index,
+        upper(trim(sender_role_text)) as sender_role,
+        -- v1 has an agent_id field; v2's sender id is the agent only on agent messages.
+        case
+            when schema_version = 1 then nullif(trim(sender_id_text), '')
+            when upper(trim(sender_role_text)) = 'AGENT' then nullif(trim(sender_id_text), '')
+        end as agent_id,
+        message_text,
+        case schema_version
+            when 1 then {{ parse_utc_timestamp('sent_at_text') }}
+            when 2 then try(epoch_ms(try_cast(sent_at_text as bigint)))
+        end as sent_at
+    from normalised
+)
+
+select * from final

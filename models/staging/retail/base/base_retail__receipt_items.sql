@@ -1,0 +1,60 @@
+{#- Ephemeral: types the raw receipt lines and decides each row's reject_reason (null = valid).
+    Grain: (receipt_id, line_number). -#}
+with
+
+receipt_items as (
+    select * from {{ source('retail', 'receipt_items') }}
+),
+
+valid_receipts as (
+    select receipt_id from {{ ref('base_retail__receipts') }}
+    where reject_reason is null
+),
+
+valid_products as (
+    select product_id from {{ ref('base_retail__products') }}
+    where reject_reason is null
+),
+
+typed as (
+    select
+        receipt_items.file_row_number as source_row_number,
+        {{ row_to_json('receipt_items') }} as raw_record,
+        nullif(trim(receipt_items.receipt_id), '') as receipt_id,
+        try_cast(receipt_items.line_number as bigint) as line_number,
+        nullif(trim(receipt_items.product_id), '') as product_id,
+        try_cast(receipt_items.quantity as bigint) as quantity,
+        try_cast(receipt_items.unit_price as decimal(12, 2)) as unit_price,
+        try_cast(receipt_items.discount as decimal(12, 2)) as discount,
+        try_cast(receipt_items.line_total as decimal(12, 2)) as line_total
+    from receipt_items
+),
+
+checked as (
+    select
+        typed.*,
+        {{ first_reject_reason([
+            ('missing_required', "typed.receipt_id is null or typed.line_number is null
+                or typed.product_id is null or typed.quantity is null
+                or typed.unit_price is null or typed.discount is null
+                or typed.line_total is null"),
+            ('invalid_amount', "typed.quantity <= 0 or typed.unit_price < 0 or typed.discount < 0
+                or abs(typed.line_total - (typed.quantity * typed.unit_price - typed.discount))
+                > " ~ var('amount_tolerance')),
+            ('orphan_fk', "valid_receipts.receipt_id is null or valid_products.product_id is null"),
+        ]) }} as row_reject_reason
+    from typed
+    left outer join valid_receipts
+        on typed.receipt_id = valid_receipts.receipt_id
+    left outer join valid_products
+        on typed.product_id = valid_products.product_id
+),
+
+final as (
+    select
+        *,
+        {{ reject_reason_with_duplicates(['receipt_id', 'line_number']) }} as reject_reason
+    from checked
+)
+
+select * from final

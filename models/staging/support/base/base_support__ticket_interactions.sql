@@ -1,0 +1,65 @@
+{#- Ephemeral: types the raw ticket interactions and decides each row's reject_reason
+    (null = valid). -#}
+{%- set ticket_statuses = "('OPEN', 'IN_PROGRESS', 'PENDING_CUSTOMER', 'RESOLVED', 'CLOSED',
+    'CANCELLED')" -%}
+{%- set ticket_priorities = "('CRITICAL', 'HIGH', 'MEDIUM', 'LOW')" -%}
+with
+
+ticket_interactions as (
+    select * from {{ source('support', 'ticket_interactions') }}
+),
+
+valid_tickets as (
+    select
+        ticket_id,
+        created_at
+    from {{ ref('base_support__tickets') }}
+    where reject_reason is null
+),
+
+typed as (
+    select
+        ticket_interactions.file_row_number as source_row_number,
+        {{ row_to_json('ticket_interactions') }} as raw_record,
+        nullif(trim(ticket_interactions.interaction_id), '') as interaction_id,
+        nullif(trim(ticket_interactions.ticket_id), '') as ticket_id,
+        nullif(trim(ticket_interactions.author_id), '') as author_id,
+        nullif(trim(ticket_interactions.new_agent_id), '') as new_agent_id,
+        nullif(upper(trim(ticket_interactions.author_type)), '') as author_type,
+        nullif(upper(trim(ticket_interactions.interaction_type)), '') as interaction_type,
+        nullif(upper(trim(ticket_interactions.new_status)), '') as new_status,
+        nullif(upper(trim(ticket_interactions.new_priority)), '') as new_priority,
+        nullif(trim(ticket_interactions.message), '') as message,
+        try_cast(ticket_interactions.interaction_at as timestamp) as interaction_at
+    from ticket_interactions
+),
+
+checked as (
+    select
+        typed.*,
+        {{ first_reject_reason([
+            ('missing_required', "typed.interaction_id is null or typed.ticket_id is null
+                or typed.interaction_at is null or typed.author_type is null
+                or typed.interaction_type is null"),
+            ('unknown_enum', "typed.author_type not in ('CUSTOMER', 'AGENT', 'SYSTEM')
+                or typed.interaction_type not in ('CREATED', 'REPLY', 'NOTE', 'STATUS_CHANGE',
+                    'ASSIGNMENT', 'PRIORITY_CHANGE')
+                or typed.new_status not in " ~ ticket_statuses ~ "
+                or typed.new_priority not in " ~ ticket_priorities),
+            ('future_timestamp', "typed.interaction_at > " ~ extracted_at()),
+            ('timestamp_before_parent', "typed.interaction_at < valid_tickets.created_at"),
+            ('orphan_fk', "valid_tickets.ticket_id is null"),
+        ]) }} as row_reject_reason
+    from typed
+    left outer join valid_tickets
+        on typed.ticket_id = valid_tickets.ticket_id
+),
+
+final as (
+    select
+        *,
+        {{ reject_reason_with_duplicates(['interaction_id']) }} as reject_reason
+    from checked
+)
+
+select * from final

@@ -1,0 +1,162 @@
+"""End to end: generate scale 1, `dbt build` into a temporary DuckDB file, check the numbers.
+
+The expectations come from the generator's hidden ground truth (data/truth), never from a
+previous run: every raw row is staged or quarantined, every dirty row is quarantined with the
+reason the generator injected, and no raw PII value reaches a schema outside restricted and
+quarantine.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+PRIVATE_SCHEMAS = ("restricted", "quarantine")
+
+pytestmark = pytest.mark.e2e
+
+
+def dbt_env(raw: Path, warehouse: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DO_NOT_TRACK="1",
+        DBT_PROJECT_DIR=str(REPO),
+        DBT_PROFILES_DIR=str(REPO),
+        CX_RAW_DIR=str(raw),
+        CX_WAREHOUSE_PATH=str(warehouse),
+    )
+    env.pop("CX_PII_SALT", None)
+    return env
+
+
+def run_dbt(args: list[str], env: dict[str, str], log: Path) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [str(BIN / "dbt"), *args, "--target", "ci", "--log-path", str(log.parent)],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=1200,
+    )
+    log.write_text(result.stdout + result.stderr)
+    return result
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("e2e")
+    raw, truth, db = root / "raw", root / "truth", root / "warehouse.duckdb"
+    subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "generate_data.py"), "--scale", "1",
+         "--seed", "42", "--out", str(raw), "--truth-out", str(truth), "--quiet"],
+        check=True, timeout=600,
+    )
+    env = dbt_env(raw, db)
+    build = run_dbt(["build", "--exclude", "tag:post_build"], env, root / "build.log")
+    assert build.returncode == 0, f"dbt build failed:\n{build.stdout[-4000:]}"
+    scan = run_dbt(["test", "--select", "tag:post_build"], env, root / "scan.log")
+    return {"root": root, "raw": raw, "truth": truth, "db": db, "build": build, "scan": scan}
+
+
+@pytest.fixture(scope="module")
+def con(warehouse):
+    connection = duckdb.connect(str(warehouse["db"]), read_only=True)
+    yield connection
+    connection.close()
+
+
+def raw_row_count(raw: Path, table: str) -> int:
+    parquet = raw / f"{table}.parquet"
+    if parquet.exists():
+        return pq.ParquetFile(parquet).metadata.num_rows
+    if table == "chats":
+        with open(raw / "chats.jsonl", "rb") as handle:
+            return sum(1 for line in handle if line.strip())
+    if table == "emails":
+        return duckdb.sql(
+            f"select count(*) from read_csv('{raw / 'emails.csv'}', all_varchar = true)"
+        ).fetchone()[0]
+    raise AssertionError(f"unknown raw table {table}")
+
+
+def test_every_raw_row_is_staged_or_quarantined(warehouse, con):
+    rows = con.execute(
+        "select table_name, raw_rows, staged_rows, quarantined_rows, unaccounted_rows "
+        "from audit.source_reconciliation order by table_name"
+    ).fetchall()
+    assert len(rows) == 12
+    truth = pq.read_table(warehouse["truth"] / "dirty_rows.parquet").to_pandas()
+    dirty_per_table = truth.groupby("source_table").size().to_dict()
+    for table_name, raw_rows, staged_rows, quarantined_rows, unaccounted in rows:
+        assert raw_rows == raw_row_count(warehouse["raw"], table_name), table_name
+        assert unaccounted == 0, table_name
+        assert quarantined_rows == dirty_per_table.get(table_name, 0), table_name
+        assert staged_rows == raw_rows - dirty_per_table.get(table_name, 0), table_name
+
+
+def test_every_dirty_row_is_quarantined_with_its_reason(warehouse, con):
+    quarantine_tables = con.execute(
+        "select table_schema, table_name from information_schema.tables "
+        "where table_name like 'quarantine_%' order by 1, 2"
+    ).fetchall()
+    assert len(quarantine_tables) == 12
+    quarantined = set()
+    for schema, table in quarantine_tables:
+        quarantined |= set(con.execute(
+            f"select source_table, source_row_number, reject_reason from {schema}.{table}"
+        ).fetchall())
+    truth = pq.read_table(warehouse["truth"] / "dirty_rows.parquet").to_pylist()
+    expected = {(row["source_table"], row["row_number"], row["reject_reason"]) for row in truth}
+    assert len(expected) > 100
+    missing, unexpected = expected - quarantined, quarantined - expected
+    assert not missing and not unexpected, (
+        f"{len(missing)} dirty rows not quarantined with their reason, e.g. "
+        f"{sorted(missing)[:5]}; {len(unexpected)} rows quarantined wrongly, e.g. "
+        f"{sorted(unexpected)[:5]}"
+    )
+
+
+def test_no_raw_pii_value_outside_private_schemas(warehouse, con):
+    pii = pq.read_table(warehouse["truth"] / "pii_values.parquet").to_pandas()
+    pii = pii[pii["value"].str.len() >= 6].drop_duplicates("value")
+    assert set(pii["kind"]) >= {"email", "phone", "card", "cpf"}
+    con.execute("create or replace temp table pii_values as select * from pii")
+    columns = con.execute(
+        "select table_schema, table_name, column_name from information_schema.columns "
+        "where table_schema not in ('restricted', 'quarantine') "
+        "and table_catalog = current_database() "
+        "and (data_type = 'VARCHAR' or data_type like 'VARCHAR[]%')"
+    ).fetchall()
+    assert len(columns) > 30
+    leaks = []
+    for schema, table, column in columns:
+        hit = con.execute(
+            f'select pii_values.kind, pii_values.value from "{schema}"."{table}" as scanned '
+            f'inner join pii_values on contains(cast(scanned."{column}" as varchar), '
+            f"pii_values.value) limit 1"
+        ).fetchone()
+        if hit:
+            leaks.append((f"{schema}.{table}.{column}", hit[0]))
+    assert not leaks, f"raw PII found outside restricted/quarantine: {leaks[:10]}"
+
+
+def test_pattern_scan_passes_and_sees_the_public_schemas(warehouse):
+    scan = warehouse["scan"]
+    assert scan.returncode == 0, scan.stdout[-3000:]
+    assert "assert_no_raw_pii_outside_restricted" in scan.stdout
+
+
+def test_schemas_have_clean_names(con):
+    schemas = {row[0] for row in con.execute(
+        "select distinct table_schema from information_schema.tables"
+    ).fetchall()}
+    assert {"staging", "quarantine", "restricted", "audit"} <= schemas
+    assert not any(schema.startswith("main_") for schema in schemas)
+
+
+def test_development_salt_is_announced(warehouse):
+    assert "CX_PII_SALT is not set" in warehouse["build"].stdout

@@ -30,8 +30,10 @@ CHAT_HOUR_W = np.array([1.0, 0.7, 0.4, 0.2, 0.1, 0.1, 0.2, 0.5, 1.0, 1.5, 2.0, 2
 
 def _jstr(arr: pa.Array) -> pa.Array:
     """JSON string literal or null."""
-    esc = pc.replace_substring(pc.replace_substring(arr, "\\", "\\\\"), '"', '\\"')
-    return pc.fill_null(U.concat('"', esc, '"'), "null")
+    if pc.any(pc.match_substring_regex(arr, r'["\\\x00-\x1f]')).as_py():  # rare: exact JSON escaping
+        return pa.array(["null" if v is None else json.dumps(v, ensure_ascii=False) for v in arr.to_pylist()],
+                        pa.string())
+    return pc.fill_null(U.concat('"', arr, '"'), "null")
 
 
 def _jint(vals: np.ndarray, null_mask: np.ndarray | None = None) -> pa.Array:
@@ -120,9 +122,10 @@ class Chats:
         # slot values are per conversation (same order / product / store throughout a chat)
         cs = G.slots(rng, N, self.pools, [str(x) for x in self.ret.stores_out.table.column("store_name").to_pylist() if x and x.strip()],
                      cust_first, cust_first)
-        conv_pa = pa.array(conv)
-        s = {k: pc.take(v, conv_pa) for k, v in cs.items()}
+        # slot values are per conversation except the agent's name (per message)
+        s = dict(cs)
         s["agent"] = pc.take(self.sup.agent_first, pa.array(msg_agent))
+        slot_index = {k: conv for k in cs if k != "agent"}
         first_c = is_c & (c_idx == 0)
         first_a = (role == 1) & (a_idx == 0)
         mi = intent[conv]
@@ -139,7 +142,7 @@ class Chats:
                                 np.where(first_a, o2 + rng.integers(0, len(T.AGENT_FIRST), M),
                                          np.where(role == 1, o3 + G.pick_grouped(rng, mi, rb, rs),
                                                   o4 + np.where(p < 0, 0, 1 + rng.integers(0, len(T.BOT_LINES) - 1, M))))))
-        body = U.render(tpl, idx, s)
+        body = U.render(tpl, idx, s, slot_index=slot_index)
         sclause = G.sentiment_clause(rng, c_sent)
         pii_s = G.pii_sentences(rng, M, 0.05, self.pools, self.pii, eligible=is_c)
         court = rng.integers(0, len(T.AGENT_COURTESY), M)
@@ -156,38 +159,70 @@ class Chats:
         has_csat = rng.random(N) < 0.4
         ids = U.fixed_ids("CHT-", np.arange(1, N + 1), 7)
         self.N = N
-        # ---- JSON fragments
+        # ---- JSON fragments (built per schema version on the subset of rows that need them)
         msg_role = U.take(["customer", "agent", "bot"], role)
         agent_id = U.set_null(pc.take(self.sup.agent_ids, pa.array(msg_agent)), role != 1)
         cust_msg_id = pc.take(cid, pa.array(conv))
         sender_id = U.choose(role == 0, cust_msg_id, agent_id)
         sender_id = U.set_null(sender_id, role == 2)
         jtext = _jstr(text)
-        v2m = v2[conv]
-        f1 = U.concat('{"role": "', msg_role, '", "sent_at": "', U.iso_seconds(sent_at), 'Z", "text": ', jtext,
-                      ', "agent_id": ', _jstr(agent_id), "}")
-        f2 = U.concat('{"sender": {"role": "', msg_role, '", "id": ', _jstr(sender_id), '}, "ts": ',
-                      _jint(sent_at // 1000), ', "body": ', jtext, "}")
-        frag = U.choose(v2m, f2, f1)
         ch = U.take(CHANNELS, channel)
-        ended_iso = U.set_null(U.concat(U.iso_seconds(ended), "Z"), open_conv)
-        h1 = U.concat('{"schema_version": 1, "conversation_id": "', ids, '", "customer_id": ', _jstr(cid),
-                      ', "customer_email": ', _jstr(cemail), ', "channel": "', ch, '", "started_at": "',
-                      U.iso_seconds(start), 'Z", "ended_at": ', _jstr(ended_iso), ', "messages": [')
         locale = U.take(["en-US", "pt-BR", "es-US"], U.weighted_choice(rng, N, [0.75, 0.18, 0.07]))
         queue = U.take([QUEUES[i] for i in T.INTENTS], intent)
         csat_s = U.choose(has_csat, pa.array(np.char.mod("%d", csat).astype(object), pa.string()),
-                          pa.array(["null"] * N, pa.string()))
-        h2 = U.concat('{"schema_version": 2, "id": "', ids, '", "customer": {"id": ', _jstr(cid), ', "email": ',
-                      _jstr(cemail), ', "locale": "', locale, '"}, "meta": {"channel": "', ch, '", "start_ts": ',
-                      _jint(start // 1000), ', "end_ts": ', _jint(ended // 1000, open_conv), ', "queue": "', queue,
-                      '", "csat": ', csat_s, '}, "transcript": [')
-        head = U.choose(v2, h2, h1).to_pylist()
-        frags = frag.to_pylist()
-        lines = []
-        for i in range(N):
-            s0 = starts[i]
-            lines.append(head[i] + ", ".join(frags[s0:s0 + nmsg[i]]) + "]}")
+                          pa.repeat(pa.scalar("null", pa.string()), N))
+
+        def sub(arr, idx):
+            return pc.take(arr, pa.array(idx))
+
+        # Each schema version is rendered separately: one piece per message = [conversation head] +
+        # message + (", " | "]}\n"). The concatenation of a version's pieces holds all its lines, so the
+        # file is later written straight from the two Arrow buffers.
+        self.ver_of = v2.astype(np.int64)
+        self.rank_of = np.zeros(N, dtype=np.int64)
+        self.bufs, self.offs = [], []
+        for ver in (0, 1):
+            cidx = np.nonzero(v2 == bool(ver))[0]
+            self.rank_of[cidx] = np.arange(len(cidx))
+            midx = np.nonzero(v2[conv] == bool(ver))[0]
+            if ver == 0:
+                ended_iso = U.iso_utc_z(ended[cidx], open_conv[cidx])
+                head = U.concat('{"schema_version": 1, "conversation_id": "', sub(ids, cidx), '", "customer_id": ',
+                                _jstr(sub(cid, cidx)), ', "customer_email": ', _jstr(sub(cemail, cidx)),
+                                ', "channel": "', sub(ch, cidx), '", "started_at": "', U.iso_utc_z(start[cidx]),
+                                '", "ended_at": ', _jstr(ended_iso), ', "messages": [')
+                frag = U.concat('{"role": "', sub(msg_role, midx), '", "sent_at": "', U.iso_utc_z(sent_at[midx]),
+                                '", "text": ', sub(jtext, midx), ', "agent_id": ', _jstr(sub(agent_id, midx)), "}")
+            else:
+                head = U.concat('{"schema_version": 2, "id": "', sub(ids, cidx), '", "customer": {"id": ',
+                                _jstr(sub(cid, cidx)), ', "email": ', _jstr(sub(cemail, cidx)), ', "locale": "',
+                                sub(locale, cidx), '"}, "meta": {"channel": "', sub(ch, cidx), '", "start_ts": ',
+                                _jint(start[cidx] // 1000), ', "end_ts": ', _jint(ended[cidx] // 1000, open_conv[cidx]),
+                                ', "queue": "', sub(queue, cidx), '", "csat": ', sub(csat_s, cidx),
+                                '}, "transcript": [')
+                frag = U.concat('{"sender": {"role": "', sub(msg_role, midx), '", "id": ', _jstr(sub(sender_id, midx)),
+                                '}, "ts": ', _jint(sent_at[midx] // 1000), ', "body": ', sub(jtext, midx), "}")
+            nm = nmsg[cidx]
+            lstarts = np.concatenate([[0], np.cumsum(nm)[:-1]]).astype(np.int64)
+            mcount = len(midx)
+            first = np.zeros(mcount, dtype=bool)
+            last = np.zeros(mcount, dtype=bool)
+            if mcount:
+                first[lstarts] = True
+                last[lstarts + nm - 1] = True
+            local_conv = np.repeat(np.arange(len(cidx)), nm)
+            head_m = pc.take(pa.concat_arrays([head, pa.array([""], pa.string())]),
+                             pa.array(np.where(first, local_conv, len(cidx))))
+            sep = U.take([", ", "]}\n"], last.astype(np.int64))
+            L = pa.large_string()
+            pieces = pc.binary_join_element_wise(head_m.cast(L), frag.cast(L), sep.cast(L), pa.scalar("", L))
+            if mcount:
+                offs = np.frombuffer(pieces.buffers()[1], dtype=np.int64)[pieces.offset:pieces.offset + mcount + 1]
+                self.bufs.append(pieces.buffers()[2])
+                self.offs.append(offs[np.append(lstarts, mcount)].astype(np.int64))
+            else:
+                self.bufs.append(pa.py_buffer(b""))
+                self.offs.append(np.zeros(1, dtype=np.int64))
         self.pii.add("email", cemail)
         # ---- truth
         self.truth_messages = pa.table({
@@ -202,10 +237,19 @@ class Chats:
             "intent": U.take(T.INTENTS, intent),
             "is_technical_issue": pa.array(intent == T.INTENTS.index("technical_issue")),
         })
-        self._dirty(lines, ids.to_pylist(), v2)
+        self._dirty(ids.to_pylist())
 
-    def _dirty(self, lines: list[str], ids: list[str], v2: np.ndarray) -> None:
-        N = len(lines)
+    def _span(self, i: int):
+        v, r = int(self.ver_of[i]), int(self.rank_of[i])
+        return self.bufs[v], int(self.offs[v][r]), int(self.offs[v][r + 1])
+
+    def line(self, i: int) -> str:
+        """Clean JSONL line i (without the newline)."""
+        buf, a, b = self._span(i)
+        return buf[a:b - 1].to_pybytes().decode("utf-8")
+
+    def _dirty(self, ids: list[str]) -> None:
+        N = len(ids)
         drng = U.substream(self.seed, "chats.dirty")
         cnt = D.plan_counts(N, "chats", drng)
         nid = [N + 1]
@@ -217,7 +261,7 @@ class Chats:
             return v
 
         def src_obj(i: int, new: str) -> dict:
-            o = json.loads(lines[i])
+            o = json.loads(self.line(i))
             if o["schema_version"] == 1:
                 o["conversation_id"] = new
             else:
@@ -262,16 +306,56 @@ class Chats:
         dups = D.pick_rows(drng, N, cnt["duplicate_id"])
         for i in dups:
             k = float(i + int(np.floor(drng.random() * (N - i)))) + 0.5
-            extra.append((k, lines[i], ids[i], "duplicate_id"))
-        keys = np.concatenate([np.arange(N, dtype=np.float64), np.array([e[0] for e in extra])])
-        order = np.argsort(keys, kind="stable")
-        all_lines = lines + [e[1] for e in extra]
-        self.lines = [all_lines[i] for i in order]
-        inv = np.empty(len(order), dtype=np.int64)
-        inv[order] = np.arange(len(order))
+            extra.append((k, self.line(int(i)), ids[i], "duplicate_id"))
+        dk = np.array([e[0] for e in extra])
+        dorder = np.argsort(dk, kind="stable")
+        ins = np.floor(dk[dorder]).astype(np.int64) + 1
+        self.extra_sorted = [(int(ins[j]), extra[d][1]) for j, d in enumerate(dorder)]
+        pos = np.empty(len(extra), dtype=np.int64)
+        pos[dorder] = ins + np.arange(len(extra))
+        self.n_lines = N + len(extra)
         self.truth_dirty = {
             "source_table": ["chats"] * len(extra),
             "record_key": [e[2] for e in extra],
-            "row_number": inv[N:].tolist(),
+            "row_number": pos.tolist(),
             "reject_reason": [e[3] for e in extra],
         }
+
+    def write(self, path) -> None:
+        import os
+
+        N = len(self.ver_of)
+        mvs = [memoryview(b) for b in self.bufs]
+        offs = self.offs
+        ver, rank = self.ver_of.tolist(), self.rank_of.tolist()
+        extra = self.extra_sorted
+        ne = len(extra)
+        j = 0
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "wb", buffering=1 << 20) as f:
+            w = f.write
+            # runs of consecutive conversations of one version are contiguous in that version's buffer
+            i = 0
+            while i <= N:
+                while j < ne and extra[j][0] == i:
+                    w(extra[j][1].encode("utf-8") + b"\n")
+                    j += 1
+                if i == N:
+                    break
+                v = ver[i]
+                k = i + 1
+                nxt = extra[j][0] if j < ne else N + 1
+                while k < N and ver[k] == v and k < nxt:
+                    k += 1
+                o = offs[v]
+                w(mvs[v][o[rank[i]]:o[rank[k - 1] + 1]])
+                i = k
+        os.replace(tmp, path)
+
+
+def _interleave(a: pa.Array, b: pa.Array, ia: np.ndarray, ib: np.ndarray) -> pa.Array:
+    """Arrays built for row subsets ia / ib -> one array in original row order."""
+    perm = np.concatenate([ia, ib])
+    inv = np.empty(len(perm), dtype=np.int64)
+    inv[perm] = np.arange(len(perm))
+    return pc.take(pa.concat_arrays([a, b]), pa.array(inv))

@@ -100,11 +100,22 @@ class Incoming:
         true_id, variation = [], []
         br_cs = self.pools.br_city_state
         us_cs = self.pools.us_city_state
+        pl = self.pools
+        var_draw = U.weighted_choice(rng, N, VARIATION_W)
+        is_us = rng.random(N) < 0.6
+        fn_all = np.where(is_us, np.array(pl.us_first, dtype=object)[rng.integers(0, len(pl.us_first), N)],
+                          np.array(pl.br_first, dtype=object)[rng.integers(0, len(pl.br_first), N)])
+        ln_all = np.where(is_us, np.array(pl.us_last, dtype=object)[rng.integers(0, len(pl.us_last), N)],
+                          np.array(pl.br_last, dtype=object)[rng.integers(0, len(pl.br_last), N)])
+        dom_all = np.where(is_us, np.array(["gmail.com", "yahoo.com", "outlook.com", "company.com"], dtype=object)[rng.integers(0, 4, N)],
+                           np.array(["gmail.com", "hotmail.com", "uol.com.br"], dtype=object)[rng.integers(0, 3, N)])
+        new_email = P.email_addresses(rng, pa.array(fn_all, pa.string()), pa.array(ln_all, pa.string()),
+                                      pa.array(dom_all, pa.string())).to_pylist()
         for i in range(N):
             if is_exist[i]:
                 c = int(cust_idx[i])
                 comp = int(sup.cust_comp[c])
-                var = VARIATIONS[int(U.weighted_choice(rng, 1, VARIATION_W)[0])]
+                var = VARIATIONS[int(var_draw[i])]
                 cname, contact, email, phone = sup.comp_names[comp], names[c], emails[c], phones[c]
                 if var == "nickname":
                     f = firsts[c]
@@ -137,10 +148,9 @@ class Incoming:
                 true_id.append(f"CUS-{c + 1:06d}")
                 variation.append(var)
             else:
-                us = rng.random() < 0.6
+                us = bool(is_us[i])
+                fn, ln = fn_all[i], ln_all[i]
                 if us:
-                    fn = self.pools.us_first[int(rng.integers(0, len(self.pools.us_first)))]
-                    ln = self.pools.us_last[int(rng.integers(0, len(self.pools.us_last)))]
                     cname = self.pools.us_company[int(rng.integers(0, len(self.pools.us_company)))]
                     city, state = us_cs[int(rng.integers(0, len(us_cs)))]
                     out["address_line1"].append(self.pools.us_street[int(rng.integers(0, len(self.pools.us_street)))])
@@ -148,10 +158,7 @@ class Incoming:
                     out["country"].append("US")
                     d = P.us_phone_digits(rng, 1)[0]
                     phone = U_fmt(P.US_PHONE_FORMATS[int(rng.integers(0, len(P.US_PHONE_FORMATS)))], d)
-                    doms = ["gmail.com", "yahoo.com", "outlook.com", "company.com"]
                 else:
-                    fn = self.pools.br_first[int(rng.integers(0, len(self.pools.br_first)))]
-                    ln = self.pools.br_last[int(rng.integers(0, len(self.pools.br_last)))]
                     core = self.pools.br_company_core[int(rng.integers(0, len(self.pools.br_company_core)))]
                     cname = f"{core} {['Comércio', 'Serviços', 'Tecnologia', 'Alimentos'][int(rng.integers(0, 4))]} Ltda"
                     city, state = br_cs[int(rng.integers(0, len(br_cs)))]
@@ -160,9 +167,8 @@ class Incoming:
                     out["postal_code"].append(f"{int(rng.integers(10000, 99999)):05d}-{int(rng.integers(0, 999)):03d}")
                     out["country"].append("BR")
                     phone = U_fmt(P.BR_PHONE_FORMATS[int(rng.integers(0, 3))], P.br_phone_digits(rng, 1)[0])
-                    doms = ["gmail.com", "hotmail.com", "uol.com.br"]
                 contact = f"{fn} {ln}"
-                email = P.email_addresses(rng, pa.array([fn]), pa.array([ln]), doms)[0].as_py()
+                email = new_email[i]
                 if rng.random() < 0.3 or email.lower() in existing:
                     email = email.replace("@", f"{int(rng.integers(100, 999))}@")
                 out["industry"].append(INDUSTRY[SEGMENTS[int(rng.integers(0, len(SEGMENTS)))]])

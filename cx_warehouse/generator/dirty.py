@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from . import util as U
 from .config import DIRTY_RATE
 
 REASONS: dict[str, list[str]] = {
@@ -97,13 +98,18 @@ def assemble(name: str, clean: pa.Table, batches: list[DirtyBatch], rng: np.rand
         keys.append(k)
         reasons.extend([b.reason] * m)
         rkeys.extend(b.keys)
-    allk = np.concatenate(keys)
-    order = np.argsort(allk, kind="stable")
-    full = pa.concat_tables(tables).combine_chunks()
-    out = full.take(pa.array(order))
-    inv = np.empty(len(order), dtype=np.int64)
-    inv[order] = np.arange(len(order))
-    dirty_pos = inv[n:]
+    if len(tables) == 1:
+        return Assembled(clean, {"source_table": [], "record_key": [], "row_number": [], "reject_reason": []})
+    dk = np.concatenate(keys[1:])
+    dorder = np.argsort(dk, kind="stable")
+    dirty_tbl = pa.concat_tables(tables[1:]).combine_chunks().take(pa.array(dorder))
+    # insert before clean row floor(key) + 1; clean rows keep their order
+    ins = np.floor(dk[dorder]).astype(np.int64) + 1
+    m = len(ins)
+    dirty_pos_sorted = ins + np.arange(m)  # final position of the j-th dirty row in key order
+    out = merge_rows(clean, dirty_tbl, dirty_pos_sorted)
+    dirty_pos = np.empty(m, dtype=np.int64)
+    dirty_pos[dorder] = dirty_pos_sorted
     truth = {
         "source_table": [name] * len(reasons),
         "record_key": rkeys,
@@ -199,3 +205,78 @@ def simple_keys(col: str):
 def is_enum_clean(values: pa.Array, allowed: list[str]) -> np.ndarray:
     norm = pc.utf8_upper(pc.utf8_trim_whitespace(values))
     return pc.is_in(norm, value_set=pa.array(allowed)).to_numpy(zero_copy_only=False)
+
+
+# ----------------------------------------------------------------------------- fast row merge
+
+_FIXED = {pa.int64(): np.int64, pa.float64(): np.float64, pa.int32(): np.int32, pa.date32(): np.int32,
+          pa.timestamp("us"): np.int64}
+
+
+def _fixed_values(arr: pa.Array):
+    """(numpy values, validity bool or None) for fixed-width arrays, else None."""
+    t = arr.type
+    if t in _FIXED:
+        vals = np.frombuffer(arr.buffers()[1], dtype=_FIXED[t])[arr.offset:arr.offset + len(arr)]
+    elif pa.types.is_decimal128(t):
+        vals = np.frombuffer(arr.buffers()[1], dtype=np.int64).reshape(-1, 2)[arr.offset:arr.offset + len(arr)]
+    else:
+        return None
+    valid = None if arr.null_count == 0 else arr.is_valid().to_numpy(zero_copy_only=False)
+    return vals, valid
+
+
+def _fixed_strings(arr: pa.Array):
+    """(n, w) uint8 matrix when every value is non-null and has the same byte length, else None."""
+    if not pa.types.is_string(arr.type) or arr.null_count or len(arr) == 0:
+        return None
+    offs = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset:arr.offset + len(arr) + 1]
+    w = int(offs[1] - offs[0])
+    if w == 0 or int(offs[-1] - offs[0]) != w * len(arr) or not np.all(np.diff(offs) == w):
+        return None
+    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)
+    return data[offs[0]:offs[-1]].reshape(len(arr), w)
+
+
+def merge_rows(clean: pa.Table, dirty: pa.Table, dirty_pos: np.ndarray) -> pa.Table:
+    """Table with dirty rows placed at dirty_pos (ascending) and clean rows, in order, elsewhere."""
+    n, m = clean.num_rows, dirty.num_rows
+    total = n + m
+    is_clean = np.ones(total, dtype=bool)
+    is_clean[dirty_pos] = False
+    cols = []
+    take_idx = None
+    for name in clean.column_names:
+        c = clean.column(name).combine_chunks()
+        d = dirty.column(name).combine_chunks()
+        typ = c.type
+        fc, fd = _fixed_values(c), _fixed_values(d)
+        if fc is not None and fd is not None:
+            vals = np.empty((total,) + fc[0].shape[1:], dtype=fc[0].dtype)
+            vals[is_clean] = fc[0]
+            vals[dirty_pos] = fd[0]
+            validity = None
+            if fc[1] is not None or fd[1] is not None:
+                valid = np.ones(total, dtype=bool)
+                if fc[1] is not None:
+                    valid[is_clean] = fc[1]
+                if fd[1] is not None:
+                    valid[dirty_pos] = fd[1]
+                if not valid.all():
+                    validity = pa.py_buffer(np.packbits(valid, bitorder="little").tobytes())
+            cols.append(pa.Array.from_buffers(typ, total, [validity, pa.py_buffer(vals.tobytes())]))
+            continue
+        sc, sd = _fixed_strings(c), _fixed_strings(d)
+        if sc is not None and sd is not None and sc.shape[1] == sd.shape[1]:
+            mat = np.empty((total, sc.shape[1]), dtype=np.uint8)
+            mat[is_clean] = sc
+            mat[dirty_pos] = sd
+            cols.append(U.strings_from_matrix(mat))
+            continue
+        if take_idx is None:
+            take_idx = np.empty(total, dtype=np.int64)
+            take_idx[is_clean] = np.arange(n)
+            take_idx[dirty_pos] = n + np.arange(m)
+            take_idx = pa.array(take_idx)
+        cols.append(pc.take(pa.concat_arrays([c, d]), take_idx))
+    return pa.table(cols, schema=clean.schema)

@@ -39,7 +39,7 @@ class Emails:
         order = np.lexsort((np.arange(N), utc))
         utc, intent, sent = utc[order], intent[order], sent[order]
         off = np.array(OFFSETS_MIN)[U.weighted_choice(rng, N, [0.3, 0.3, 0.15, 0.15, 0.1])]
-        received = U.concat(U.iso_seconds(utc + off * MIN), U.offset_strings(off))
+        received = U.iso_local_offset(utc, off)
         known = rng.random(N) < 0.5
         cust = rng.integers(0, self.sup.n_cust, N)
         f = U.take(self.pools.us_first, rng.integers(0, len(self.pools.us_first), N))
@@ -97,7 +97,7 @@ class Emails:
         rows = D.pick_rows(drng, N, m)
         bt = D.replace_col(t.take(pa.array(rows)), "email_id", new_ids(m))
         fut = cfg.extract_us + drng.integers(2 * DAY, 30 * DAY, m)
-        bt = D.replace_col(bt, "received_at", U.concat(U.iso_seconds(fut + off[rows] * MIN), U.offset_strings(off[rows])))
+        bt = D.replace_col(bt, "received_at", U.iso_local_offset(fut, off[rows]))
         batches.append(D.DirtyBatch("future_timestamp", bt, keyf(bt)))
         batches.append(D.duplicate_batch(t, drng, cnt["duplicate_id"], keyf))
         for b in [D.DirtyBatch("clean", t, [])] + batches:

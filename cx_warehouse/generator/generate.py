@@ -72,8 +72,8 @@ def generate(cfg: Config, out: Path, truth: Path, progress: bool = True) -> dict
     for name, asm in parquet.items():
         W.write_parquet(asm.table, out / f"{name}.parquet")
         summary[name] = (asm.table.num_rows, len(asm.truth["row_number"]))
-    W.write_lines(ch.lines, out / "chats.jsonl")
-    summary["chats"] = (len(ch.lines), len(ch.truth_dirty["row_number"]))
+    ch.write(out / "chats.jsonl")
+    summary["chats"] = (ch.n_lines, len(ch.truth_dirty["row_number"]))
     W.write_csv(em.emails_out.table, out / "emails.csv")
     summary["emails"] = (em.emails_out.table.num_rows, len(em.emails_out.truth["row_number"]))
     bar.update()

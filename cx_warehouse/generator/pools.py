@@ -110,15 +110,21 @@ BR_PHONE_FORMATS = ["+55 ## #####-####", "(##) #####-####", "###########", "+55 
 
 
 def format_phone(digits: np.ndarray, fmt_idx: np.ndarray, formats: list[str]) -> pa.Array:
-    out = None
+    """Format digit rows with per-row pattern choice ('#' = digit)."""
     fmt_idx = np.asarray(fmt_idx)
-    parts = []
+    n = len(fmt_idx)
+    parts, rows = [], []
     for k, f in enumerate(formats):
-        parts.append(U.pattern_digits(f, digits))
-    out = parts[0]
-    for k in range(1, len(formats)):
-        out = U.choose(fmt_idx == k, parts[k], out)
-    return out
+        r = np.nonzero(fmt_idx == k)[0]
+        if len(r):
+            parts.append(U.pattern_digits(f, digits[r]))
+            rows.append(r)
+    if not parts:
+        return pa.array([], pa.string())
+    perm = np.concatenate(rows)
+    inv = np.empty(n, dtype=np.int64)
+    inv[perm] = np.arange(n)
+    return pc.take(pa.concat_arrays(parts), pa.array(inv))
 
 
 def br_phone(rng: np.random.Generator, n: int, weights=(0.4, 0.35, 0.25, 0.0, 0.0)) -> tuple[pa.Array, np.ndarray, np.ndarray]:

@@ -212,14 +212,15 @@ class Retail:
         # payment + cards
         pay = U.weighted_choice(rng, N, PAYMENT_W)
         is_card = pay == 0
-        anon_cards = P.card(rng, N)
-        own_cards_a = P.card(rng, nc)
-        own_cards_b = P.card(rng, nc)
+        # loyalty members reuse one of their two cards; anonymous shoppers bring a new card each time
+        own_cards = pa.concat_arrays([P.card(rng, nc), P.card(rng, nc)])
         use_b = rng.random(N) < 0.3
-        own = U.choose(use_b, pc.take(own_cards_b, pa.array(np.maximum(cust, 0))),
-                       pc.take(own_cards_a, pa.array(np.maximum(cust, 0))))
-        card = U.choose(cust >= 0, own, anon_cards)
-        card = U.set_null(card, ~is_card)
+        anon_rows = np.nonzero(is_card & (cust < 0))[0]
+        anon_cards = P.card(rng, len(anon_rows))
+        src = np.where(cust >= 0, np.maximum(cust, 0) + nc * use_b, 2 * nc)  # 2*nc = null slot
+        src[anon_rows] = 2 * nc + 1 + np.arange(len(anon_rows))
+        src[~is_card] = 2 * nc
+        card = pc.take(pa.concat_arrays([own_cards, pa.nulls(1, pa.string()), anon_cards]), pa.array(src))
         # items
         k = 1 + rng.poisson(1.75 + 0.35 * (np.isin((day + (cfg.window_start.weekday())) % 7, [5, 6])), N)
         n_items = int(k.sum())
@@ -241,7 +242,7 @@ class Retail:
         total = subtotal + tax
         self.n_receipts = N
         rids = U.fixed_ids("RCP-", np.arange(1, N + 1), 9)
-        txn = U.concat(U.iso_seconds(local_us), U.offset_strings(off))
+        txn = U.iso_local_offset(utc, off)
         t = pa.table({
             "receipt_id": rids,
             "store_id": pc.take(self.store_ids, pa.array(store)),
@@ -301,8 +302,8 @@ class Retail:
         m = cnt["future_timestamp"]
         rows = D.pick_rows(drng, N, m)
         bt = D.replace_col(t.take(pa.array(rows)), "receipt_id", new_ids(m))
-        fut_local = cfg.extract_us + drng.integers(2 * DAY, 40 * DAY, m) + off[rows] * MIN
-        bt = D.replace_col(bt, "transaction_at", U.concat(U.iso_seconds(fut_local), U.offset_strings(off[rows])))
+        fut = cfg.extract_us + drng.integers(2 * DAY, 40 * DAY, m)
+        bt = D.replace_col(bt, "transaction_at", U.iso_local_offset(fut, off[rows]))
         batches.append(D.DirtyBatch("future_timestamp", bt, keyf(bt)))
         m = cnt["orphan_fk"]
         rows = D.pick_rows(drng, N, m)

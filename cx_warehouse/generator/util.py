@@ -48,9 +48,13 @@ def strings_from_matrix(mat: np.ndarray, null_mask: np.ndarray | None = None) ->
 
 
 def digit_matrix(nums: np.ndarray, width: int) -> np.ndarray:
-    nums = np.asarray(nums, dtype=np.int64)
-    pw = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
-    return ((nums[:, None] // pw) % 10 + 48).astype(np.uint8)
+    """(n, width) ASCII digit codes of non-negative integers (zero padded, truncated on the left)."""
+    v = np.asarray(nums, dtype=np.int64).copy()
+    out = np.empty((len(v), width), dtype=np.uint8)
+    for c in range(width - 1, -1, -1):
+        out[:, c] = (v % 10).astype(np.uint8) + 48
+        v //= 10
+    return out
 
 
 def fixed_ids(prefix: str, nums: np.ndarray, width: int, null_mask: np.ndarray | None = None) -> pa.Array:
@@ -132,10 +136,54 @@ def date_array(days: np.ndarray, null_mask: np.ndarray | None = None) -> pa.Arra
                     mask=None if null_mask is None else np.asarray(null_mask, dtype=bool)).cast(pa.date32())
 
 
+def _iso_matrix(us: np.ndarray, extra: int) -> np.ndarray:
+    """(n, 19 + extra) uint8 matrix holding 'YYYY-MM-DDTHH:MM:SS' in the first 19 columns."""
+    sec = np.asarray(us, dtype=np.int64) // SEC
+    days = sec // 86400
+    sod = sec - days * 86400
+    d = days.astype("datetime64[D]")
+    mon = d.astype("datetime64[M]")
+    year = mon.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = mon.astype(np.int64) % 12 + 1
+    dom = (d - mon.astype("datetime64[D]")).astype(np.int64) + 1
+    mat = np.empty((len(sec), 19 + extra), dtype=np.uint8)
+    mat[:, 0:4] = digit_matrix(year, 4)
+    mat[:, 4] = ord("-")
+    mat[:, 5:7] = digit_matrix(month, 2)
+    mat[:, 7] = ord("-")
+    mat[:, 8:10] = digit_matrix(dom, 2)
+    mat[:, 10] = ord("T")
+    mat[:, 11:13] = digit_matrix(sod // 3600, 2)
+    mat[:, 13] = ord(":")
+    mat[:, 14:16] = digit_matrix((sod // 60) % 60, 2)
+    mat[:, 16] = ord(":")
+    mat[:, 17:19] = digit_matrix(sod % 60, 2)
+    return mat
+
+
 def iso_seconds(us: np.ndarray) -> pa.Array:
     """int64 microseconds -> 'YYYY-MM-DDTHH:MM:SS' strings (no zone)."""
-    sec = (np.asarray(us, dtype=np.int64) // SEC).view("datetime64[s]")
-    return pc.strftime(pa.array(sec, type=pa.timestamp("s")), format="%Y-%m-%dT%H:%M:%S")
+    return strings_from_matrix(_iso_matrix(us, 0))
+
+
+def iso_utc_z(us: np.ndarray, null_mask: np.ndarray | None = None) -> pa.Array:
+    """int64 microseconds (UTC) -> 'YYYY-MM-DDTHH:MM:SSZ'."""
+    mat = _iso_matrix(us, 1)
+    mat[:, 19] = ord("Z")
+    return strings_from_matrix(mat, null_mask)
+
+
+def iso_local_offset(utc_us: np.ndarray, offset_minutes: np.ndarray) -> pa.Array:
+    """UTC microseconds + UTC offset in minutes -> local wall clock with offset
+    ('2026-03-14T17:42:05-04:00')."""
+    o = np.asarray(offset_minutes, dtype=np.int64)
+    mat = _iso_matrix(np.asarray(utc_us, dtype=np.int64) + o * MIN, 6)
+    mat[:, 19] = np.where(o < 0, ord("-"), ord("+")).astype(np.uint8)
+    a = np.abs(o)
+    mat[:, 20:22] = digit_matrix(a // 60, 2)
+    mat[:, 22] = ord(":")
+    mat[:, 23:25] = digit_matrix(a % 60, 2)
+    return strings_from_matrix(mat)
 
 
 def offset_strings(offset_minutes: np.ndarray) -> pa.Array:
@@ -186,11 +234,22 @@ def _parse(template: str) -> list[tuple[bool, str]]:
     return out
 
 
-def render(templates: list[str], tidx: np.ndarray, slots: Mapping[str, pa.Array]) -> pa.Array:
+def _slot_rows(slot_index, name: str, rows: np.ndarray) -> np.ndarray:
+    if slot_index is None:
+        return rows
+    if isinstance(slot_index, dict):
+        ix = slot_index.get(name)
+        return rows if ix is None else np.asarray(ix)[rows]
+    return np.asarray(slot_index)[rows]
+
+
+def render(templates: list[str], tidx: np.ndarray, slots: Mapping[str, pa.Array],
+           slot_index=None) -> pa.Array:
     """Vectorised template filling.
 
     templates: list of strings with {slot} placeholders; tidx: template index per row;
-    slots: name -> Arrow string array of length n (one candidate value per row).
+    slots: name -> Arrow string array with one candidate value per row, or per entity when
+    slot_index (row -> entity position; an array for every slot or a dict per slot name) is given.
     """
     tidx = np.asarray(tidx, dtype=np.int64)
     n = len(tidx)
@@ -202,22 +261,18 @@ def render(templates: list[str], tidx: np.ndarray, slots: Mapping[str, pa.Array]
     ends = np.append(starts[1:], n)
     pieces = []
     for t, s, e in zip(uniq, starts, ends):
-        rows = pa.array(order[s:e])
+        rows_np = order[s:e]
         parts = _parse(templates[int(t)])
-        args = []
-        for is_slot, v in parts:
-            args.append(pc.take(slots[v], rows) if is_slot else pa.scalar(v, pa.string()))
-        if not args:
-            res = pa.array([""] * (e - s), type=pa.string())
-        elif len(args) == 1 and not parts[0][0]:
-            res = pa.array([parts[0][1]] * (e - s), type=pa.string())
+        if all(not is_slot for is_slot, _ in parts):
+            res = pa.repeat(pa.scalar("".join(v for _, v in parts), pa.string()), int(e - s))
         else:
-            if all(isinstance(a, pa.Scalar) for a in args):
-                res = pa.array(["".join(p[1] for p in parts)] * (e - s), type=pa.string())
-            else:
-                res = pc.binary_join_element_wise(*args, "")
+            args = [pc.take(slots[v], pa.array(_slot_rows(slot_index, v, rows_np))) if is_slot
+                    else pa.scalar(v, pa.string()) for is_slot, v in parts]
+            res = args[0] if len(args) == 1 else pc.binary_join_element_wise(*args, "")
         pieces.append(res)
     joined = pa.concat_arrays(pieces)
+    if len(uniq) == 1:
+        return joined
     inv = np.empty(n, dtype=np.int64)
     inv[order] = np.arange(n)
     return pc.take(joined, pa.array(inv))

@@ -24,7 +24,7 @@
     {%- elif normalize == 'email' -%}
         {{ cx_warehouse.normalize_email(expr) }}
     {%- elif normalize == 'phone' -%}
-        {{ cx_warehouse.phone_digits(expr) }}
+        {{ cx_warehouse.phone_match_key(expr) }}
     {%- elif normalize == 'digits' -%}
         {{ cx_warehouse.digits_only(expr) }}
     {%- else -%}
@@ -33,4 +33,11 @@
             ~ ". Use one of: 'text', 'email', 'phone', 'digits'."
         ) -}}
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- The last 10 digits of a phone: the same number written with or without its country code
+    or trunk prefix (+55 11 91234-5678, (11) 91234-5678, 011 91234-5678) gives the same key. -#}
+{% macro phone_match_key(expr) -%}
+    {{ dbt.right(cx_warehouse.phone_digits(expr), 10) }}
 {%- endmacro %}

@@ -77,7 +77,7 @@ def raw_row_count(raw: Path, table: str) -> int:
         with open(raw / "chats.jsonl", "rb") as handle:
             return sum(1 for line in handle if line.strip())
     if table == "emails":
-        return duckdb.sql(
+        return duckdb.connect().execute(
             f"select count(*) from read_csv('{raw / 'emails.csv'}', all_varchar = true)"
         ).fetchone()[0]
     raise AssertionError(f"unknown raw table {table}")

@@ -321,6 +321,9 @@ HASH_INPUTS: list[tuple[str, str | None, str]] = [
     ("text_default", "  Maria Silva ", ""),
     ("phone_br", "+55 (11) 91234-5678", "'phone'"),
     ("phone_plain", "5511912345678", "'phone'"),
+    ("phone_national", "(11) 91234-5678", "'phone'"),
+    ("phone_us_plus", "+1 (412) 555-0199", "'phone'"),
+    ("phone_us_dots", "412.555.0199", "'phone'"),
     ("cpf_punctuated", "123.456.789-09", "'digits'"),
     ("cpf_digits", "12345678909", "'digits'"),
     ("no_digits", "n/a", "'digits'"),
@@ -449,8 +452,11 @@ def test_hash_pii_values(compiled: dict[str, Any]) -> None:
     assert got["text_trimmed"] == salted_sha256(TEST_SALT, "Maria Silva")
     assert got["text_default"] == got["text_trimmed"]
     assert got["text_lower"] != got["text_trimmed"]  # 'text' keeps case
-    assert got["phone_br"] == salted_sha256(TEST_SALT, "5511912345678")
+    assert got["phone_br"] == salted_sha256(TEST_SALT, "1912345678")
     assert got["phone_plain"] == got["phone_br"]
+    assert got["phone_national"] == got["phone_br"]
+    assert got["phone_us_plus"] == salted_sha256(TEST_SALT, "4125550199")
+    assert got["phone_us_dots"] == got["phone_us_plus"]
     assert got["cpf_punctuated"] == salted_sha256(TEST_SALT, "12345678909")
     assert got["cpf_digits"] == got["cpf_punctuated"]
     assert got["no_digits"] is None

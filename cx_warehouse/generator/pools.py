@@ -38,14 +38,19 @@ class Pools:
     words: list[str]
 
 
+# first names that are sentiment words for lexicon models; left out so free text stays neutral
+NAME_STOP = {"Joy", "Grace", "Hope", "Faith", "Glory", "Charity", "Destiny", "Honor", "Angel", "Precious",
+             "Merry", "Happy", "Sunny", "Bliss", "Harmony", "Miracle", "Heaven", "Love", "Star", "Dawn"}
+
+
 def build_pools(seed: int) -> Pools:
     br = Faker("pt_BR")
     br.seed_instance(seed)
     us = Faker("en_US")
     us.seed_instance(seed + 1)
-    br_first = _unique(br.first_name, 300)
+    br_first = [n for n in _unique(br.first_name, 300) if n not in NAME_STOP]
     br_last = _unique(br.last_name, 150)
-    us_first = _unique(us.first_name, 300)
+    us_first = [n for n in _unique(us.first_name, 300) if n not in NAME_STOP]
     us_last = _unique(us.last_name, 300)
     # company "core" names without legal suffix; the suffix is added separately
     br_company_core = _unique(lambda: br.last_name() + (" " + br.last_name() if br.random.random() < 0.5 else ""), 400)

@@ -52,8 +52,8 @@ INTERACTION_TYPES = ["CREATED", "REPLY", "NOTE", "STATUS_CHANGE", "ASSIGNMENT", 
 BRT = -3 * HOUR  # America/Sao_Paulo, no DST since 2019
 FRT_BASE_MIN = {0: 25.0, 1: 70.0, 2: 200.0, 3: 380.0}
 RES_BASE_H = {0: 3.0, 1: 14.0, 2: 34.0, 3: 60.0}
-FRT_SLA_MIN = np.array([30.0, 120.0, 480.0, 1440.0])
-RES_SLA_H = np.array([4.0, 24.0, 72.0, 120.0])
+FRT_SLA_MIN = np.array([60.0, 240.0, 720.0, 1440.0])
+RES_SLA_H = np.array([8.0, 36.0, 96.0, 168.0])
 
 
 def _local_day_weights(cfg: Config, holidays: set[str], weekday_w, sat_w, sun_w, hol_w) -> np.ndarray:
@@ -467,7 +467,7 @@ class Support:
                 f = FRT_BASE_MIN[prio] * speed[a] * math.exp(0.7 * (u() - 0.5) * 2.5)
                 t = self._next_work(t + int(f * MIN), u(), ext[a])
                 ev.append((t, 1, a, 1, 1, -1, -1, -1))
-                if u() < 0.35:
+                if u() < 0.25:
                     t += int((1 + 15 * u()) * MIN)
                     ev.append((t, 1, a, 3, 5, 1, -1, -1))
                 if u() < 0.10:
@@ -486,12 +486,13 @@ class Support:
                     a = b
                     ev.append((t, 2, -1, 4, 6, -1, -1, a))
                 rv = u()
-                rounds = 0 if rv < 0.75 else (1 if rv < 0.95 else 2)
+                rounds = 0 if rv < 0.78 else (1 if rv < 0.96 else 2)
                 for _ in range(rounds):
                     if u() < 0.35:
                         t += int((2 + 30 * u()) * MIN)
                         ev.append((t, 1, a, 3, 5, 2, -1, -1))
-                        t += int(-math.log(1 - u()) * 8 * HOUR) + 5 * MIN
+                        wait_h = 8.0 if u() < 0.9 else 96.0  # some customers take days to answer
+                        t += int(-math.log(1 - u()) * wait_h * HOUR) + 5 * MIN
                         ev.append((t, 0, cust, 1, 2, -1, -1, -1))
                         ev.append((t + 30 * SEC, 2, -1, 3, 5, 1, -1, -1))
                     else:
@@ -512,7 +513,7 @@ class Support:
                         ev.append((t, 1, a, 1, 1, -1, -1, -1))
                         t = self._next_work(t + int((1 + 20 * u()) * HOUR), u(), ext[a])
                         ev.append((t, 1, a, 3, 5, 3, -1, -1))
-                    if u() < 0.25:
+                    if u() < 0.21:
                         t += int((3 + 4 * u()) * DAY)
                         ev.append((t, 2, -1, 3, 5, 4, -1, -1))
             self._flush(i, ev, X, t_evt, t_tkt, t_auth_type, t_auth, t_type, t_kind, t_status, t_prio, t_agent)
@@ -790,7 +791,7 @@ class Support:
         nt = len(T.TICKET_NOTES)
         tpl = (["{desc}"] + T.TICKET_AGENT_REPLY + T.TICKET_CUSTOMER_REPLY
                + ["We reopened this because it happened again at the {branch} branch."]
-               + T.TICKET_NOTES + ["Priority adjusted after impact review.", "We no longer need this, the case can be closed."]
+               + T.TICKET_NOTES + ["Priority adjusted after impact review.", "The case can be closed now."]
                + [""])
         base_ar, base_cr = 1, 1 + ar
         base_re = base_cr + cr

@@ -30,9 +30,16 @@ def usd(rng: np.random.Generator, n: int) -> pa.Array:
                     ".", U.digits_str(rng.integers(0, 100, n), 2))
 
 
+# slot values that carry sentiment for lexicon models (VADER): kept out of free text
+SLOT_STOP = {"Fresh Mozzarella", "Pain au Chocolat", "Romaine Hearts", "Sweet Potatoes", "Fresh Basil",
+             "Champagne Brut", "Earl Grey Tea", "Sparkling Water", "Free-Range Eggs", "Fresh Cut Flowers",
+             "East Liberty", "Friendship", "Northern Liberties"}
+
+
 def slots(rng: np.random.Generator, n: int, pools: P.Pools, stores: list[str], names: pa.Array,
           agents: pa.Array) -> dict[str, pa.Array]:
-    prods = [b[0] for b in PRODUCT_BASES]
+    prods = [b[0] for b in PRODUCT_BASES if b[0] not in SLOT_STOP]
+    stores = [x for x in stores if x not in SLOT_STOP] or stores
     return {
         "order": order_numbers(rng, n),
         "tracking": tracking_numbers(rng, n),

@@ -52,21 +52,21 @@ NEUTRAL_TAIL = [
 
 CUSTOMER_OPEN: dict[str, list[str]] = {
     "order_tracking": [
-        "Where is my order {order}? The tracking number {tracking} has not updated since {day}.",
+        "Where is my order {order}? The tracking page for {tracking} has not updated since {day}.",
         "I placed order {order} on {day} and it has not arrived yet. Tracking shows {tracking}.",
         "Can you tell me the delivery status of order {order}?",
         "Order {order} was supposed to arrive on {day}. What is the current status of the shipment?",
-        "The carrier page for {tracking} shows no movement. This is order {order}.",
+        "The carrier page for {tracking} shows the same status since {day}. This is order {order}.",
     ],
     "returns": [
-        "I want to return the {product} from order {order}.",
+        "I need to return the {product} from order {order}.",
         "How do I send back the {product} I bought at the {store} store on {day}?",
-        "I would like a refund for the {product} in order {order}. It arrived opened.",
-        "The {product} in order {order} is not what I ordered. I want to exchange it.",
+        "I am requesting a refund for the {product} in order {order}. It arrived opened.",
+        "The {product} in order {order} is not what I ordered. I need to exchange it.",
         "What is the return window for the {product}? I bought it on {day}.",
     ],
     "billing": [
-        "I was charged {amount} twice for order {order}.",
+        "My card shows two payments of {amount} for order {order}.",
         "My invoice shows {amount} but the receipt from the {store} store says something else.",
         "Why is there a charge of {amount} on my card from {day}?",
         "The refund of {amount} for order {order} has not appeared on my statement.",
@@ -75,53 +75,53 @@ CUSTOMER_OPEN: dict[str, list[str]] = {
     "technical_issue": [
         "The app crashes when I open my order history.",
         "I cannot log in to the website, the page keeps loading after I enter my password.",
-        "The checkout page shows an error code 502 when I try to pay.",
-        "The mobile app does not load the loyalty card since the update on {day}.",
-        "The coupon code field does not accept any code on the website.",
+        "The checkout page shows code 502 when I submit the order.",
+        "The mobile app does not load the member card since the update on {day}.",
+        "The coupon code field is disabled on the website.",
     ],
     "product_question": [
         "Is the {product} in stock at the {store} store?",
-        "Does the {product} contain nuts or gluten?",
+        "Does the {product} contain peanuts or gluten?",
         "What is the difference between the {product} sizes?",
         "Can you tell me where the {product} is made?",
         "Will the {product} be available again next week at {store}?",
     ],
     "complaint": [
-        "The staff at the {store} store ignored me at the deli counter on {day}.",
+        "The deli counter at the {store} store was unattended for twenty minutes on {day}.",
         "The {product} I bought on {day} was spoiled when I opened it.",
-        "My order {order} arrived two days late and the box was crushed.",
-        "The cashier at {store} overcharged me {amount} and refused to fix it.",
+        "My order {order} arrived two days after the delivery date and the box was dented.",
+        "The receipt from {store} shows {amount} above the shelf price.",
         "I waited forty minutes on hold yesterday about order {order}.",
     ],
     "cancellation": [
-        "I want to cancel order {order}.",
-        "Please cancel my subscription before the next renewal on {day}.",
-        "I need to cancel order {order} placed on {day}, I ordered the wrong {product}.",
-        "How do I close my loyalty membership?",
-        "Cancel the delivery scheduled for {day} for order {order}.",
+        "I need to call off order {order}.",
+        "End my subscription before the next renewal on {day}.",
+        "I need to call off order {order} placed on {day}; I ordered the {product} in the other size.",
+        "How do I close my store membership?",
+        "Call off the delivery scheduled for {day} for order {order}.",
     ],
     "account": [
         "I need to change the email address on my account.",
         "How do I reset my password? The reset link expired.",
-        "My loyalty points from the purchase on {day} are not on my account.",
-        "I want to update the phone number on my profile.",
-        "Can you merge my two loyalty accounts into one?",
+        "The points from my purchase on {day} are not on my account.",
+        "I need to update the phone on my profile.",
+        "Can you merge my two member accounts into one?",
     ],
 }
 
 CUSTOMER_FOLLOW: dict[str, list[str]] = {
-    "order_tracking": ["It is order {order}.", "The tracking number is {tracking}.",
+    "order_tracking": ["It is order {order}.", "The tracking code is {tracking}.",
                         "It shipped on {day} according to the email.", "I am at the address all day."],
     "returns": ["It is the {product} from order {order}.", "I still have the receipt from {store}.",
                 "The box is unopened.", "I bought it on {day}."],
     "billing": ["The amount was {amount}.", "The charge is from {day}.", "It is order {order}.",
                 "The card ends in the same digits as always."],
     "technical_issue": ["I am on the latest version of the app.", "I tried on my phone and laptop.",
-                        "I cleared the cache and restarted.", "It started on {day}."],
+                        "I deleted the cache and rebooted.", "It started on {day}."],
     "product_question": ["I mean the {product}.", "I usually shop at {store}.",
-                         "I need it for a dinner on {day}.", "The label does not say."],
+                         "I need it for a dinner on {day}.", "The label only lists the weight."],
     "complaint": ["It happened at the {store} store.", "It was on {day}.",
-                  "The order number is {order}.", "I have photos of the {product}."],
+                  "The order is {order}.", "I have photos of the {product}."],
     "cancellation": ["The order is {order}.", "It was placed on {day}.",
                      "I do not need the {product} anymore.", "The renewal is on {day}."],
     "account": ["The account is under my name, {name}.", "I signed up at the {store} store.",
@@ -131,33 +131,33 @@ CUSTOMER_FOLLOW: dict[str, list[str]] = {
 AGENT_FIRST = [
     "Hi {name}, this is {agent}. I am looking into this now.",
     "Hello {name}, {agent} here. Let me check the details for you.",
-    "Hi {name}, I am {agent} from customer care. I will review your request.",
+    "Hi {name}, I am {agent} from the service desk. I will review your request.",
 ]
 AGENT_REPLY: dict[str, list[str]] = {
     "order_tracking": ["Order {order} is at the local depot and delivery is expected on {day}.",
                        "The carrier scanned {tracking} this morning. It is out for delivery.",
                        "I have requested a trace on {tracking} with the carrier."],
-    "returns": ["I have created a return label for the {product}. It is in your inbox.",
+    "returns": ["I have sent a return label for the {product} to your inbox.",
                 "You can bring the {product} to any store, including {store}, within 30 days.",
-                "The refund for the {product} will be issued to the original payment method."],
+                "The refund for the {product} goes back to the same card you used."],
     "billing": ["I see the duplicate charge of {amount}. The reversal takes 3 to 5 business days.",
                 "I have sent the invoice for order {order} to your email.",
-                "The charge of {amount} is the pre-authorisation and it will drop off."],
-    "technical_issue": ["Our team deployed a fix. Please update the app to the latest version.",
+                "The {amount} is a pre-authorisation and it expires in 3 days."],
+    "technical_issue": ["Our engineers deployed a patch. Update the app to the latest version.",
                         "I have reset your session. Try to log in again now.",
                         "I have escalated this to our engineers with the details."],
     "product_question": ["The {product} is in stock at {store} today.",
-                         "The {product} is produced in a facility that also handles tree nuts.",
-                         "The {product} comes in three sizes; the largest is the value pack."],
-    "complaint": ["I have shared this with the manager at {store}.",
-                  "I have issued a credit of {amount} to your account.",
+                         "The {product} is produced in a facility that also handles peanuts and almonds.",
+                         "The {product} comes in three sizes; the largest is the family pack."],
+    "complaint": ["I have passed this to the manager at {store}.",
+                  "I have added {amount} to your account balance.",
                   "I have logged a formal report about order {order}."],
-    "cancellation": ["Order {order} is cancelled and you will not be charged.",
+    "cancellation": ["Order {order} is called off and the payment is reversed.",
                      "Your subscription will end on {day}.",
-                     "The delivery for {day} is cancelled."],
+                     "The delivery for {day} is off the schedule."],
     "account": ["I have updated the email on your account.",
                 "I have sent a new password reset link.",
-                "The loyalty points from {day} are now on your account."],
+                "The points from {day} are now on your account."],
 }
 AGENT_COURTESY = ["", "", "", "Happy to help!", "Thanks for your patience.", "Glad I could help!"]
 # courtesy index >= 3 makes the agent message positive
@@ -165,8 +165,8 @@ AGENT_COURTESY = ["", "", "", "Happy to help!", "Thanks for your patience.", "Gl
 BOT_LINES = [
     "You are chatting with the virtual assistant. Choose a topic: orders, returns, billing or account.",
     "Connecting you to an agent now.",
-    "An agent will join this chat in about two minutes.",
-    "Type your order number to continue.",
+    "An agent will enter this chat in about two minutes.",
+    "Type your order code to continue.",
 ]
 
 # ------------------------------------------------------------------ tickets (B2B support)
@@ -212,7 +212,7 @@ TICKET_SUBJECT = {
 }
 TICKET_BODY: dict[str, list[str]] = {
     "TECHNICAL": [
-        "Since {day} terminal {terminal} at our {branch} branch shows error {errcode} on every card payment.",
+        "Since {day} terminal {terminal} at our {branch} branch shows code {errcode} on every card payment.",
         "Our integration receives HTTP 401 from the API since {day}. We did not change the credentials.",
         "The merchant portal does not load for the finance team since {day}.",
         "Transactions take more than two minutes to confirm at the {branch} branch since {day}.",
@@ -226,21 +226,21 @@ TICKET_BODY: dict[str, list[str]] = {
         "We need a copy of invoice {invoice} with the new company address.",
     ],
     "COMMERCIAL": [
-        "We want to add {n} terminals for the new {branch} branch.",
-        "We want a quote for the enterprise plan for {n} stores.",
-        "Our contract renews on {day}; we want to review the pricing before that.",
-        "We plan to cancel {n} terminals at the {branch} branch.",
+        "We plan to add {n} terminals for the new {branch} branch.",
+        "We need a quote for the enterprise plan for {n} stores.",
+        "Our contract renews on {day}; we need to review the pricing before that.",
+        "We plan to return {n} terminals at the {branch} branch.",
     ],
     "COMPLAINT": [
         "This is the third ticket about settlement delays and nobody answered since {day}.",
-        "The replacement terminal promised for {day} never arrived at the {branch} branch.",
+        "The replacement terminal scheduled for {day} never arrived at the {branch} branch.",
         "An agent closed our previous ticket without any fix.",
         "The card reader we received on {day} does not turn on.",
     ],
     "INFORMATION": [
         "How do we issue a partial refund of {amount} on the terminal?",
         "Where can we find the documentation for the settlement file?",
-        "Does the terminal support splitting a payment between two cards?",
+        "Can the terminal split a payment between two cards?",
         "We need to add a new finance contact to the account.",
     ],
 }
@@ -249,26 +249,26 @@ TICKET_CUSTOMER_REPLY = [
     "Attached the screenshot from the {branch} branch.",
     "The transaction id is {txn}.",
     "We restarted the terminal as suggested.",
-    "The invoice number is {invoice}.",
+    "The invoice is {invoice}.",
     "Our team is available until 6 pm.",
 ]
 TICKET_AGENT_REPLY = [
-    "Thanks for contacting us. We are analysing the case.",
-    "Could you send the terminal serial number and a photo of the screen?",
+    "We received the request and are analysing the case.",
+    "Could you send the terminal serial code and a photo of the screen?",
     "We escalated the case to the second level team.",
-    "We applied a configuration update. Please test again.",
+    "We applied a configuration update. Test again now.",
     "The refund was requested and should appear within 5 business days.",
     "We scheduled a technician visit for {day}.",
-    "The credentials were regenerated; please update your integration.",
+    "The credentials were regenerated; update your integration with the new keys.",
     "We sent the document to the registered email.",
 ]
 TICKET_NOTES = [
-    "Checked logs: error {errcode} on terminal {terminal}.",
+    "Checked logs: code {errcode} on terminal {terminal}.",
     "Customer has another open ticket on the same topic.",
     "Escalated to tier 2 per runbook.",
     "Waiting for the finance team to confirm the refund.",
     "Known incident INC-{n}, linked.",
-    "Called the customer, no answer.",
+    "Called the customer, voicemail.",
 ]
 TICKET_TAGS: dict[str, list[str]] = {
     "TECHNICAL": ["terminal", "pos", "api", "login", "outage", "bug", "performance", "integration"],
@@ -283,18 +283,18 @@ EMAIL_SUBJECT: dict[str, list[str]] = {
     "order_tracking": ["Where is my order {order}?", "Order {order} delivery status", "Tracking {tracking}"],
     "returns": ["Return request for order {order}", "Refund for {product}", "Exchange {product}"],
     "billing": ["Double charge on order {order}", "Question about a charge of {amount}", "Invoice request {order}"],
-    "technical_issue": ["Website login not working", "App crash", "Checkout error"],
+    "technical_issue": ["Website login not working", "App closes on launch", "Checkout code 502"],
     "product_question": ["Question about {product}", "Is {product} in stock?", "{product} ingredients"],
-    "complaint": ["Complaint about the {store} store", "Order {order} arrived late", "Spoiled {product}"],
-    "cancellation": ["Cancel order {order}", "Cancel my subscription", "Cancellation request"],
-    "account": ["Account email change", "Password reset", "Loyalty points missing"],
+    "complaint": ["Report about the {store} store", "Order {order} arrived late", "Spoiled {product}"],
+    "cancellation": ["Call off order {order}", "End my subscription", "Cancellation request"],
+    "account": ["Account email change", "Password reset", "Points not on my account"],
 }
-EMAIL_GREETING = ["Hello,", "Hi there,", "Dear support team,", "Hi,", "Good morning,"]
-EMAIL_SIGNOFF = ["Regards,", "Best,", "Sincerely,", "Cheers,", "--"]
+EMAIL_GREETING = ["Hello,", "Hi there,", "To the service desk,", "Hi,", "Hello team,"]
+EMAIL_SIGNOFF = ["Regards,", "--", "Sent from my phone", "Yours,", "Regards"]
 
 PII_SENTENCES = {
     "email": ["You can reach me at {pii}.", "My other email is {pii}.", "Reply to {pii} instead."],
-    "phone": ["Call me at {pii}.", "My phone number is {pii}.", "WhatsApp: {pii}."],
-    "card": ["The card used was {pii}.", "Card number {pii} was charged.", "I paid with card {pii}."],
+    "phone": ["Call me at {pii}.", "My phone is {pii}.", "WhatsApp: {pii}."],
+    "card": ["The card used was {pii}.", "The payment went through card {pii}.", "I paid with card {pii}."],
     "cpf": ["My CPF is {pii}.", "CPF {pii} for the invoice.", "The account holder CPF is {pii}."],
 }

@@ -24,22 +24,22 @@
 with
 
 {% for source_name, table_name, staged_model, quarantine_model in raw_tables %}
-{{ table_name }}_counts as (
-    select
-        '{{ source_name }}' as source_name,
-        '{{ table_name }}' as table_name,
-        '{{ staged_model }}' as staged_model,
-        '{{ quarantine_model }}' as quarantine_model,
-        (select count(*) from {{ source(source_name, table_name) }}) as raw_rows,
-        (select count(*) from {{ ref(staged_model) }}) as staged_rows,
-        (select count(*) from {{ ref(quarantine_model) }}) as quarantined_rows
-),
+    {{ table_name }}_counts as (
+        select
+            '{{ source_name }}' as source_name,
+            '{{ table_name }}' as table_name,
+            '{{ staged_model }}' as staged_model,
+            '{{ quarantine_model }}' as quarantine_model,
+            (select count(*) from {{ source(source_name, table_name) }}) as raw_rows,
+            (select count(*) from {{ ref(staged_model) }}) as staged_rows,
+            (select count(*) from {{ ref(quarantine_model) }}) as quarantined_rows
+    ),
 
 {% endfor %}
 all_counts as (
     {% for source_name, table_name, staged_model, quarantine_model in raw_tables %}
-    select * from {{ table_name }}_counts
-    {% if not loop.last %}union all{% endif %}
+        select * from {{ table_name }}_counts
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 

@@ -38,11 +38,11 @@ hits as (
     where pii_kind is not null
     {% if not loop.last %}union all{% endif %}
     {%- else %}
-    select
-        cast(null as varchar) as relation_name,
-        cast(null as varchar) as column_name,
-        cast(null as varchar) as pii_kind
-    where false
+        select
+            cast(null as varchar) as relation_name,
+            cast(null as varchar) as column_name,
+            cast(null as varchar) as pii_kind
+        where false
     {%- endfor %}
 )
 

@@ -8,65 +8,24 @@ quarantine.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-PRIVATE_SCHEMAS = ("restricted", "quarantine")
 
 pytestmark = pytest.mark.e2e
 
 
-def dbt_env(raw: Path, warehouse: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DO_NOT_TRACK="1",
-        DBT_PROJECT_DIR=str(REPO),
-        DBT_PROFILES_DIR=str(REPO),
-        CX_RAW_DIR=str(raw),
-        CX_WAREHOUSE_PATH=str(warehouse),
-    )
-    env.pop("CX_PII_SALT", None)
-    return env
-
-
-def run_dbt(args: list[str], env: dict[str, str], log: Path) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [str(BIN / "dbt"), *args, "--target", "ci", "--log-path", str(log.parent)],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=1200,
-    )
-    log.write_text(result.stdout + result.stderr)
-    return result
+@pytest.fixture(scope="module")
+def warehouse(built_warehouse):
+    return built_warehouse
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("e2e")
-    raw, truth, db = root / "raw", root / "truth", root / "warehouse.duckdb"
-    subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "generate_data.py"), "--scale", "1",
-         "--seed", "42", "--out", str(raw), "--truth-out", str(truth), "--quiet"],
-        check=True, timeout=600,
-    )
-    env = dbt_env(raw, db)
-    build = run_dbt(["build", "--exclude", "tag:post_build"], env, root / "build.log")
-    assert build.returncode == 0, f"dbt build failed:\n{build.stdout[-4000:]}"
-    scan = run_dbt(["test", "--select", "tag:post_build"], env, root / "scan.log")
-    return {"root": root, "raw": raw, "truth": truth, "db": db, "build": build, "scan": scan}
-
-
-@pytest.fixture(scope="module")
-def con(warehouse):
-    connection = duckdb.connect(str(warehouse["db"]), read_only=True)
-    yield connection
-    connection.close()
+def con(warehouse_con):
+    return warehouse_con
 
 
 def raw_row_count(raw: Path, table: str) -> int:
@@ -75,7 +34,7 @@ def raw_row_count(raw: Path, table: str) -> int:
         return pq.ParquetFile(parquet).metadata.num_rows
     if table == "chats":
         with open(raw / "chats.jsonl", "rb") as handle:
-            return sum(1 for line in handle if line.strip())
+            return sum(1 for _ in handle)
     if table == "emails":
         return duckdb.connect().execute(
             f"select count(*) from read_csv('{raw / 'emails.csv'}', all_varchar = true)"
@@ -145,7 +104,7 @@ def test_no_raw_pii_value_outside_private_schemas(warehouse, con):
 
 
 def test_pattern_scan_passes_and_sees_the_public_schemas(warehouse):
-    scan = warehouse["scan"]
+    scan = warehouse["post_build"]
     assert scan.returncode == 0, scan.stdout[-3000:]
     assert "assert_no_raw_pii_outside_restricted" in scan.stdout
 

@@ -1,0 +1,77 @@
+"""Shared pytest fixtures.
+
+`built_warehouse` generates the scale-1 dataset (seed 42) and runs `dbt build` into a temporary
+DuckDB file ONCE per test session; every end-to-end test module reads that warehouse
+(read-only) instead of building its own, which keeps `make test` under its time budget.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def dbt_env(raw: Path, warehouse: Path, **extra: str) -> dict[str, str]:
+    """Environment for running dbt against a given landing folder and DuckDB file."""
+    env = dict(os.environ)
+    env.update(
+        DO_NOT_TRACK="1",
+        DBT_PROJECT_DIR=str(REPO),
+        DBT_PROFILES_DIR=str(REPO),
+        CX_RAW_DIR=str(raw),
+        CX_WAREHOUSE_PATH=str(warehouse),
+    )
+    env.pop("CX_PII_SALT", None)
+    env.update(extra)
+    return env
+
+
+def run_dbt(args: list[str], env: dict[str, str], log_dir: Path,
+            target: str = "ci") -> subprocess.CompletedProcess:
+    """Run the dbt CLI of this venv; stdout+stderr are also written to log_dir/<command>.log."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        [str(BIN / "dbt"), *args, "--target", target, "--log-path", str(log_dir)],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=1800,
+    )
+    (log_dir / f"{args[0]}.log").write_text(result.stdout + result.stderr)
+    return result
+
+
+def generate(raw: Path, truth: Path, scale: float = 1, seed: int = 42) -> None:
+    subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "generate_data.py"), "--scale", str(scale),
+         "--seed", str(seed), "--out", str(raw), "--truth-out", str(truth), "--quiet"],
+        check=True, timeout=900,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory) -> dict[str, object]:
+    """Scale 1, seed 42: generated, built with `dbt build`, post-build checks run."""
+    root = tmp_path_factory.mktemp("warehouse")
+    raw, truth, db = root / "raw", root / "truth", root / "warehouse.duckdb"
+    generate(raw, truth)
+    env = dbt_env(raw, db)
+    build = run_dbt(["build", "--exclude", "tag:post_build"], env, root / "build")
+    assert build.returncode == 0, f"dbt build failed:\n{build.stdout[-6000:]}"
+    post_build = run_dbt(["test", "--select", "tag:post_build"], env, root / "post_build")
+    return {"root": root, "raw": raw, "truth": truth, "db": db, "env": env,
+            "build": build, "post_build": post_build}
+
+
+@pytest.fixture(scope="session")
+def warehouse_con(built_warehouse) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the session's built warehouse."""
+    connection = duckdb.connect(str(built_warehouse["db"]), read_only=True)
+    yield connection
+    connection.close()

@@ -46,6 +46,20 @@ versioned as (
     from parsed
 ),
 
+{#- Where each field lives in each schema version: a new version is a new key here. -#}
+{%- set conversation_paths = {
+    'conversation_id_text': {1: '$.conversation_id', 2: '$.id'},
+    'customer_id_text': {1: '$.customer_id', 2: '$.customer.id'},
+    'customer_email_text': {1: '$.customer_email', 2: '$.customer.email'},
+    'channel_text': {1: '$.channel', 2: '$.meta.channel'},
+    'locale_text': {2: '$.customer.locale'},
+    'queue_text': {2: '$.meta.queue'},
+    'csat_text': {2: '$.meta.csat'},
+    'started_at_text': {1: '$.started_at', 2: '$.meta.start_ts'},
+    'ended_at_text': {1: '$.ended_at', 2: '$.meta.end_ts'},
+    'raw_sender_roles': {1: '$.messages[*].role', 2: '$.transcript[*].sender.role'},
+} %}
+
 normalised as (
     select
         source_row_number,
@@ -53,47 +67,11 @@ normalised as (
         raw_record,
         record_key,
         schema_version,
-        case schema_version
-            when 1 then json_extract_string(chat_json, '$.conversation_id')
-            when 2 then json_extract_string(chat_json, '$.id')
-        end as conversation_id_text,
-        case schema_version
-            when 1 then json_extract_string(chat_json, '$.customer_id')
-            when 2 then json_extract_string(chat_json, '$.customer.id')
-        end as customer_id_text,
-        case schema_version
-            when 1 then json_extract_string(chat_json, '$.customer_email')
-            when 2 then json_extract_string(chat_json, '$.customer.email')
-        end as customer_email_text,
-        case schema_version
-            when 1 then json_extract_string(chat_json, '$.channel')
-            when 2 then json_extract_string(chat_json, '$.meta.channel')
-        end as channel_text,
-        case schema_version
-            when 2 then json_extract_string(chat_json, '$.customer.locale')
-        end as locale_text,
-        case schema_version
-            when 2 then json_extract_string(chat_json, '$.meta.queue')
-        end as queue_text,
-        case schema_version
-            when 2 then json_extract_string(chat_json, '$.meta.csat')
-        end as csat_text,
-        case schema_version
-            when 1 then json_extract_string(chat_json, '$.started_at')
-            when 2 then json_extract_string(chat_json, '$.meta.start_ts')
-        end as started_at_text,
-        case schema_version
-            when 1 then json_extract_string(chat_json, '$.ended_at')
-            when 2 then json_extract_string(chat_json, '$.meta.end_ts')
-        end as ended_at_text,
-        case schema_version
-            when 1 then json_extract(chat_json, '$.messages')
-            when 2 then json_extract(chat_json, '$.transcript')
-        end as messages_json,
-        case schema_version
-            when 1 then json_extract_string(chat_json, '$.messages[*].role')
-            when 2 then json_extract_string(chat_json, '$.transcript[*].sender.role')
-        end as raw_sender_roles
+        {% for column_name, paths in conversation_paths.items() -%}
+            {{ json_field_by_version('chat_json', 'schema_version', paths) }} as {{ column_name }},
+        {% endfor -%}
+        {{ json_field_by_version('chat_json', 'schema_version',
+            {1: '$.messages', 2: '$.transcript'}, as_text=false) }} as messages_json
     from versioned
 ),
 

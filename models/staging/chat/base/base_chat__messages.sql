@@ -25,27 +25,23 @@ unnested as (
     from valid_chats
 ),
 
+{#- Where each message field lives in each schema version. -#}
+{%- set message_paths = {
+    'sender_role_text': {1: '$.role', 2: '$.sender.role'},
+    'sender_id_text': {1: '$.agent_id', 2: '$.sender.id'},
+    'sent_at_text': {1: '$.sent_at', 2: '$.ts'},
+    'message_text': {1: '$.text', 2: '$.body'},
+} %}
+
 normalised as (
     select
         conversation_id,
         message_index,
-        schema_version,
-        case schema_version
-            when 1 then json_extract_string(message_json, '$.role')
-            when 2 then json_extract_string(message_json, '$.sender.role')
-        end as sender_role_text,
-        case schema_version
-            when 1 then json_extract_string(message_json, '$.agent_id')
-            when 2 then json_extract_string(message_json, '$.sender.id')
-        end as sender_id_text,
-        case schema_version
-            when 1 then json_extract_string(message_json, '$.sent_at')
-            when 2 then json_extract_string(message_json, '$.ts')
-        end as sent_at_text,
-        case schema_version
-            when 1 then json_extract_string(message_json, '$.text')
-            when 2 then json_extract_string(message_json, '$.body')
-        end as message_text
+        {% for column_name, paths in message_paths.items() -%}
+            {{ json_field_by_version('message_json', 'schema_version', paths) }}
+                as {{ column_name }},
+        {% endfor -%}
+        schema_version
     from unnested
 ),
 

@@ -111,6 +111,7 @@ class Chats:
         # customers: 60% known support customers, else anonymous (email maybe)
         known = rng.random(N) < 0.6
         cust = rng.integers(0, self.sup.n_cust, N)
+        known &= self.sup.cust_created[cust] < start  # no chat before the customer existed
         cid = U.set_null(pc.take(self.sup.cust_ids, pa.array(cust)), ~known)
         anon_first = U.take(self.pools.us_first, rng.integers(0, len(self.pools.us_first), N))
         anon_last = U.take(self.pools.us_last, rng.integers(0, len(self.pools.us_last), N))

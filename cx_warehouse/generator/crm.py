@@ -11,7 +11,7 @@ from . import util as U
 from .catalog import COMPANY_SUFFIX_SWAPS, NICKNAMES
 from .config import Config
 from .support import SEGMENTS
-from .util import DAY, HOUR, SEC
+from .util import DAY, HOUR
 
 INDUSTRY = {"RETAIL": "Retail", "FOOD_SERVICE": "Food Service", "SERVICES": "Professional Services",
             "HEALTHCARE": "Healthcare", "EDUCATION": "Education", "TECHNOLOGY": "Technology",
@@ -85,7 +85,6 @@ class Incoming:
         emails = sup.cust_email.to_pylist()
         phones = sup.cust_phone.to_pylist()
         existing = {e.lower() for e in emails}
-        comp_seg = None
         comp_tbl = sup.companies_out.table
         # clean company rows are the ones with the clean ids; look up by index
         seg_of_comp = {}

@@ -13,7 +13,7 @@ from . import textgen as G
 from . import util as U
 from .config import Config
 from .support import _break_email
-from .util import DAY, HOUR, MIN, SEC
+from .util import DAY, HOUR, MIN
 
 INTENT_W = [0.24, 0.14, 0.15, 0.1, 0.1, 0.12, 0.07, 0.08]
 SENT_W = {"complaint": [0.75, 0.2, 0.05]}
@@ -102,5 +102,4 @@ class Emails:
         batches.append(D.duplicate_batch(t, drng, cnt["duplicate_id"], keyf))
         for b in [D.DirtyBatch("clean", t, [])] + batches:
             self.pii.add("email", b.table.column("from_address"))
-        self.pii.add("email", to_addr)
         self.emails_out = D.assemble("emails", t, batches, drng)

@@ -14,7 +14,7 @@ from . import pools as P
 from . import util as U
 from .catalog import (BRANDS, ORIGIN_NOTES, PRODUCT_BASES, SIZES, STORE_LOCATIONS, US_CLOSED_DAYS,
                       US_PEAK_DAYS)
-from .config import EPOCH, Config
+from .config import Config
 from .util import DAY, HOUR, MIN, SEC
 
 PAYMENT = ["CARD", "CASH", "MOBILE", "GIFT_CARD"]

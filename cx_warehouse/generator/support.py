@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
@@ -59,7 +60,7 @@ RES_SLA_H = np.array([8.0, 36.0, 96.0, 168.0])
 def _local_day_weights(cfg: Config, holidays: set[str], weekday_w, sat_w, sun_w, hol_w) -> np.ndarray:
     w = np.empty(cfg.n_days)
     for i in range(cfg.n_days):
-        d = cfg.window_start + __import__("datetime").timedelta(days=i)
+        d = cfg.window_start + dt.timedelta(days=i)
         wd = d.weekday()
         w[i] = weekday_w if wd < 5 else (sat_w if wd == 5 else sun_w)
         if d.strftime("%m-%d") in holidays:
@@ -111,7 +112,7 @@ class Support:
         start_lo = (np.datetime64("2017-01-01") - np.datetime64("1970-01-01")).astype(int)
         cs = np.where(before, rng.integers(start_lo, cfg.start_day - 1, n),
                       cfg.start_day + rng.integers(0, max(1, int(cfg.n_days * 0.66)), n))
-        vol = SIZE_VOLUME[size] * np.exp(rng.normal(0, 0.45, n)) * (1.25 - 0.8 * risk)
+        vol = SIZE_VOLUME[size] * np.exp(rng.normal(0, 0.4, n)) * (1.35 - 1.1 * risk)
         st_u = rng.random(n)
         status = np.where(st_u < 0.02 + 0.12 * risk, 2, np.where(st_u < 0.05 + 0.25 * risk, 1, 0))
         crm = np.clip(risk + rng.normal(0, 0.12, n), 0, 1).round(3)

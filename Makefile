@@ -62,7 +62,7 @@ test-python: $(BIN)/.installed ## pytest: generator, macros, scripts, end-to-end
 	$(BIN)/pytest
 
 lint: $(BIN)/.installed ## sqlfluff lint of models, macros, analyses and tests
-	$(BIN)/sqlfluff lint models analyses tests/dbt
+	CX_WAREHOUSE_PATH=:memory: $(BIN)/sqlfluff lint models analyses tests/dbt
 	$(BIN)/sqlfluff lint --templater jinja macros
 
 docs: $(BIN)/.installed $(CX_RAW_DIR)/_extract.json ## Generate the dbt docs site into target/

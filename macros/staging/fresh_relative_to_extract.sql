@@ -6,7 +6,7 @@
 -#}
 {% test fresh_relative_to_extract(model, column_name, warn_after_hours=72,
         error_after_hours=720) %}
-    {{ config(warn_if='>=1', error_if='>=2') }}
+{{ config(warn_if='>=1', error_if='>=2') }}
 
 with
 

@@ -6,9 +6,9 @@
 -#}
 {% macro json_field_by_version(json_expr, version_expr, paths, as_text=true) -%}
     case {{ version_expr }}
-        {%- for version, path in paths.items() %}
+    {%- for version, path in paths.items() %}
         when {{ version }} then {{ json_extract_path(json_expr, path, as_text) }}
-        {%- endfor %}
+    {%- endfor %}
     end
 {%- endmacro %}
 

@@ -8,9 +8,9 @@
     pairs in the documented order; the first condition that is true wins. -#}
 {% macro first_reject_reason(checks) -%}
     case
-        {%- for reason, condition in checks %}
+    {%- for reason, condition in checks %}
         when {{ condition }} then '{{ reason }}'
-        {%- endfor %}
+    {%- endfor %}
     end
 {%- endmacro %}
 

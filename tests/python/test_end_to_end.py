@@ -8,11 +8,13 @@ quarantine.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+from conftest import dbt_env, run_dbt
 
 
 pytestmark = pytest.mark.e2e
@@ -119,3 +121,23 @@ def test_schemas_have_clean_names(con):
 
 def test_development_salt_is_announced(warehouse):
     assert "CX_PII_SALT is not set" in warehouse["build"].stdout
+
+
+def test_pattern_scan_fails_on_a_planted_leak(warehouse, tmp_path):
+    """The post-build scan must catch PII in any public table, including one it was never told
+    about: plant an email and a card number in a copy of the warehouse and expect failure."""
+    # Same file name: the views inside refer to their database by the file's base name.
+    copy = tmp_path / "copy" / warehouse["db"].name
+    copy.parent.mkdir()
+    shutil.copyfile(warehouse["db"], copy)
+    with duckdb.connect(str(copy)) as leaky:
+        leaky.execute("create schema if not exists marts")
+        leaky.execute(
+            "create table marts.planted_leak as select * from (values "
+            "('contact maria.souza@example.com'), ('card 4111 1111 1111 1111')) as t(note)"
+        )
+    env = dbt_env(warehouse["raw"], copy)
+    scan = run_dbt(["test", "--select", "tag:post_build"], env, tmp_path / "logs")
+    assert scan.returncode != 0
+    assert "assert_no_raw_pii_outside_restricted" in scan.stdout
+    assert "Got 2 results" in scan.stdout

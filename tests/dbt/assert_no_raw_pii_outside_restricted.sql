@@ -3,11 +3,14 @@
     schemas for email, phone, card, CPF and CNPJ patterns (the same regexes redact_pii_text
     uses). Any hit fails. Runs after the whole build (tag post_build) so it covers every model,
     including ones added later, without listing them.
+    Each relation is read once (its text columns unpivoted into one column of cells), so a view
+    is evaluated once rather than once per column; one combined regex finds the hits, and only
+    the hits are classified by kind.
 -#}
 {{ config(tags=['post_build'], severity='error') }}
 
 {%- set excluded_schemas = ['restricted', 'quarantine', 'information_schema', 'pg_catalog'] -%}
-{%- set text_columns = [] -%}
+{%- set relations = {} -%}
 {%- if execute -%}
     {%- set columns_query -%}
         select table_schema, table_name, column_name
@@ -15,35 +18,54 @@
         where table_catalog = '{{ target.database }}'
             and lower(table_schema) not in ('{{ excluded_schemas | join("', '") }}')
             and (data_type = 'VARCHAR' or data_type like 'VARCHAR[]%')
-        order by table_schema, table_name, column_name
+        order by table_schema, table_name, ordinal_position
     {%- endset -%}
-    {%- set text_columns = run_query(columns_query).rows -%}
+    {%- for row in run_query(columns_query).rows -%}
+        {%- set key = '"' ~ row[0] ~ '"."' ~ row[1] ~ '"' -%}
+        {%- do relations.setdefault(key, []).append(row[2]) -%}
+    {%- endfor -%}
 {%- endif -%}
 {%- set patterns = pii_pattern_regexes() %}
 
 with
 
-hits as (
-    {%- for column in text_columns %}
-    select
-        '{{ column[0] }}.{{ column[1] }}' as relation_name,
-        '{{ column[2] }}' as column_name,
-        case
-            {%- for kind, regex in patterns.items() %}
-            when regexp_matches(cast("{{ column[2] }}" as varchar), '{{ regex }}')
-                then '{{ kind }}'
-            {%- endfor %}
-        end as pii_kind
-    from "{{ column[0] }}"."{{ column[1] }}"
-    where pii_kind is not null
-    {% if not loop.last %}union all{% endif %}
+cells as (
+    {%- for relation, columns in relations.items() %}
+        select
+            '{{ relation | replace('"', '') }}' as relation_name,
+            unpivoted.column_name,
+            unpivoted.cell_value
+        from (
+            select
+                {%- for column in columns %}
+                    cast("{{ column }}" as varchar) as "{{ column }}"
+                    {{- "," if not loop.last }}
+                {%- endfor %}
+            from {{ relation }}
+        ) unpivot (cell_value for column_name in (
+            {%- for column in columns %}"{{ column }}"{{ ", " if not loop.last }}{% endfor -%}
+        )) as unpivoted
+        {% if not loop.last %}union all{% endif %}
     {%- else %}
         select
             cast(null as varchar) as relation_name,
             cast(null as varchar) as column_name,
-            cast(null as varchar) as pii_kind
+            cast(null as varchar) as cell_value
         where false
     {%- endfor %}
+),
+
+hits as (
+    select
+        relation_name,
+        column_name,
+        case
+            {%- for kind, regex in patterns.items() %}
+                when regexp_matches(cell_value, '{{ regex }}') then '{{ kind }}'
+            {%- endfor %}
+        end as pii_kind
+    from cells
+    where {{ contains_pii('cell_value') }}
 )
 
 select

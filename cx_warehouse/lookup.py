@@ -1,0 +1,162 @@
+"""Receipt lookup for customer-service reps, with a compliance trail.
+
+`find_receipts` runs the warehouse's table macro `marts.lookup_receipts` (built by dbt from
+models/marts/retail/lookup_receipts.sql, so BI tools and this module rank receipts the same
+way); `semantic_product_ids` turns a description such as "fancy cheese" into product ids with
+the offline sentence model (cx_warehouse.embeddings); `record_lookup` appends who looked up
+what, when and how many receipts came back to `audit.receipt_lookups`. scripts/lookup_receipts.py
+is the command line around them.
+
+The audit table is not a dbt model, so `dbt build` never replaces it: it is created here if
+missing and by dbt's on-run-start hook `create_receipt_lookups_audit_table()` with the same
+columns (tests/python/test_lookup.py checks they agree).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any, Sequence
+
+AUDIT_TABLE = "audit.receipt_lookups"
+#: (column, DuckDB type) of the audit table, in order.
+AUDIT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("lookup_id", "VARCHAR"),
+    ("user_name", "VARCHAR"),
+    ("tool", "VARCHAR"),
+    ("criteria", "VARCHAR"),
+    ("result_count", "INTEGER"),
+    ("receipt_ids", "VARCHAR[]"),
+    ("customer_ids", "VARCHAR[]"),
+    ("duration_ms", "DOUBLE"),
+    ("looked_up_at", "TIMESTAMP WITH TIME ZONE"),
+)
+TOOL = "scripts/lookup_receipts.py"
+RESULT_COLUMNS = (
+    "lookup_rank", "receipt_id", "store_name", "city", "transaction_local_at", "total",
+    "payment_method", "card_last4", "item_count", "categories", "matched_products",
+    "customer_id", "lookup_score", "store_score", "date_score", "amount_score", "product_score",
+)
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What the customer remembers. Every field is optional; at least one must be given."""
+
+    store: str | None = None
+    on_date: dt.date | None = None
+    amount: Decimal | None = None
+    card_last4: str | None = None
+    product_words: str | None = None
+    product_query: str | None = None  # semantic: "fancy cheese"
+    days: int = 2
+    amount_window: Decimal = Decimal("10")
+    max_results: int = 20
+    semantic_product_ids: tuple[str, ...] = field(default=(), compare=False)
+
+    def is_empty(self) -> bool:
+        return not any([self.store, self.on_date, self.amount is not None, self.card_last4,
+                        self.product_words, self.product_query])
+
+    def as_json(self) -> str:
+        """The criteria as recorded in the audit trail (product ids left out: derived)."""
+        values = asdict(self)
+        values.pop("semantic_product_ids")
+        return json.dumps({key: value for key, value in values.items() if value is not None},
+                          default=str, sort_keys=True)
+
+
+def audit_ddl() -> list[str]:
+    columns = ",\n    ".join(f"{name} {kind}" for name, kind in AUDIT_COLUMNS)
+    return [
+        "create schema if not exists audit",
+        f"create table if not exists {AUDIT_TABLE} (\n    {columns}\n)",
+    ]
+
+
+def ensure_audit_table(connection: Any) -> None:
+    for statement in audit_ddl():
+        connection.execute(statement).fetchall()
+
+
+def semantic_product_ids(connection: Any, query: str, **kwargs: Any) -> list[dict[str, Any]]:
+    """Products matching a description (see cx_warehouse.embeddings.search_products)."""
+    from cx_warehouse import embeddings
+
+    return embeddings.search_products(connection, query, **kwargs)
+
+
+def find_receipts(connection: Any, criteria: Criteria) -> list[dict[str, Any]]:
+    """Ranked receipts for the criteria, best first, as dicts of RESULT_COLUMNS."""
+    arguments = {
+        "store": criteria.store,
+        "on_date": criteria.on_date,
+        "amount": criteria.amount,
+        "card": criteria.card_last4,
+        "products": criteria.product_words,
+        "product_ids": list(criteria.semantic_product_ids) if criteria.product_query else None,
+        "days": criteria.days,
+        "amount_window": criteria.amount_window,
+        "max_results": criteria.max_results,
+    }
+    given = {name: value for name, value in arguments.items() if value is not None}
+    call = ", ".join(f"{name} := ${name}" for name in given)
+    rows = connection.execute(
+        f"select {', '.join(RESULT_COLUMNS)} from marts.lookup_receipts({call})", given
+    ).fetchall()
+    return [dict(zip(RESULT_COLUMNS, row)) for row in rows]
+
+
+def record_lookup(connection: Any, *, user_name: str, criteria: Criteria,
+                  results: Sequence[dict[str, Any]], duration_ms: float) -> str:
+    """Append one row to the audit trail and return its lookup_id."""
+    ensure_audit_table(connection)
+    lookup_id = str(uuid.uuid4())
+    receipt_ids = [row["receipt_id"] for row in results]
+    customer_ids = sorted({row["customer_id"] for row in results if row["customer_id"]})
+    connection.execute(
+        f"insert into {AUDIT_TABLE} ({', '.join(name for name, _ in AUDIT_COLUMNS)}) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [lookup_id, user_name, TOOL, criteria.as_json(), len(results), receipt_ids,
+         customer_ids, round(duration_ms, 3), dt.datetime.now(dt.timezone.utc)],
+    ).fetchall()
+    return lookup_id
+
+
+def timed_lookup(connection: Any, criteria: Criteria) -> tuple[list[dict[str, Any]], float]:
+    started = time.perf_counter()
+    results = find_receipts(connection, criteria)
+    return results, (time.perf_counter() - started) * 1000
+
+
+def format_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    """A plain-text table with a header, right-aligned numbers, lists joined by ', '."""
+
+    def text(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, (list, tuple)):
+            return ", ".join(str(item) for item in value)
+        if isinstance(value, float):
+            return f"{value:.3f}"
+        if isinstance(value, dt.datetime):
+            return value.strftime("%Y-%m-%d %H:%M")
+        return str(value)
+
+    cells = [[text(row.get(column)) for column in columns] for row in rows]
+    widths = [max([len(column)] + [len(line[i]) for line in cells])
+              for i, column in enumerate(columns)]
+    numeric = [all(isinstance(row.get(column), (int, float, Decimal)) or row.get(column) is None
+                   for row in rows) for column in columns]
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(value.rjust(width) if is_number else value.ljust(width)
+                         for value, width, is_number in zip(values, widths, numeric)).rstrip()
+
+    header = line(list(columns))
+    rule = "  ".join("-" * width for width in widths)
+    return "\n".join([header, rule, *(line(values) for values in cells)])

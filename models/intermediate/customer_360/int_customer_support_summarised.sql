@@ -1,0 +1,72 @@
+{#-
+    One row per support customer with any ticket, chat or email up to the as-of instant: tickets
+    (total, still open, last opened), tickets whose SLA was breached, satisfaction (average CSAT
+    answer; NPS = % promoters - % detractors of the NPS answers), chats and emails, the average
+    sentiment of the chats and emails (the conversation marts' compound score) and negative
+    contacts on every channel.
+-#}
+with
+
+tickets as (
+    select * from {{ ref('fct_tickets') }}
+),
+
+contacts as (
+    select * from {{ ref('int_customer_contacts_unioned') }}
+),
+
+ticket_summary as (
+    select
+        customer_id,
+        count(*) as ticket_count,
+        count(case when status in ('OPEN', 'IN_PROGRESS', 'PENDING_CUSTOMER') then 1 end)
+            as open_ticket_count,
+        count(case when is_sla_breached then 1 end) as sla_breached_ticket_count,
+        avg(csat_score) as avg_csat_score,
+        count(csat_score) as csat_response_count,
+        count(nps_score) as nps_response_count,
+        100.0 * (
+            count(case when nps_score >= 9 then 1 end)
+            - count(case when nps_score <= 6 then 1 end)
+        ) / nullif(count(nps_score), 0) as nps_score,
+        max(created_at) as last_ticket_at
+    from tickets
+    group by customer_id
+),
+
+contact_summary as (
+    select
+        customer_id,
+        count(case when contact_type = 'chat' then 1 end) as chat_count,
+        count(case when contact_type = 'email' then 1 end) as email_count,
+        avg(case when contact_type in ('chat', 'email') then sentiment_compound end)
+            as average_sentiment_compound,
+        count(case when is_negative then 1 end) as negative_contact_count,
+        max(case when contact_type in ('chat', 'email') then contact_at end)
+            as last_conversation_at
+    from contacts
+    group by customer_id
+),
+
+final as (
+    select
+        coalesce(ticket_summary.customer_id, contact_summary.customer_id) as customer_id,
+        coalesce(ticket_summary.ticket_count, 0) as ticket_count,
+        coalesce(ticket_summary.open_ticket_count, 0) as open_ticket_count,
+        coalesce(ticket_summary.sla_breached_ticket_count, 0) as sla_breached_ticket_count,
+        ticket_summary.avg_csat_score,
+        coalesce(ticket_summary.csat_response_count, 0) as csat_response_count,
+        ticket_summary.nps_score,
+        coalesce(ticket_summary.nps_response_count, 0) as nps_response_count,
+        coalesce(contact_summary.chat_count, 0) as chat_count,
+        coalesce(contact_summary.email_count, 0) as email_count,
+        contact_summary.average_sentiment_compound,
+        coalesce(contact_summary.negative_contact_count, 0) as negative_contact_count,
+        ticket_summary.last_ticket_at,
+        contact_summary.last_conversation_at
+    from ticket_summary
+    full outer join contact_summary
+        on ticket_summary.customer_id = contact_summary.customer_id
+)
+
+select * from final

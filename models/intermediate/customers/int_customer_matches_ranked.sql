@@ -1,0 +1,60 @@
+{#-
+    One row per scored candidate pair (incoming CRM record, existing customer) with its tier,
+    its rank among the incoming record's candidates and whether it links the record to the
+    customer: only the best candidate, and only at tier high or above (an incoming record
+    describes one person, so it joins at most one identity).
+-#}
+with
+
+pairs_scored as (
+    select * from {{ ref('matching_customer_pairs_scored') }}
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by incoming_id
+            order by match_probability desc, match_weight desc, customer_id asc
+        ) as candidate_rank
+    from pairs_scored
+),
+
+final as (
+    select
+        {{ surrogate_key(['incoming_id', 'customer_id']) }} as customer_match_id,
+        incoming_id,
+        customer_id,
+        {{ customer_match_tier('match_probability') }} as match_tier,
+        blocking_rule,
+        first_name_level,
+        surname_level,
+        email_level,
+        phone_level,
+        postal_code_level,
+        company_name_level,
+        candidate_rank,
+        match_probability as match_score,
+        match_weight,
+        first_name_similarity,
+        surname_similarity,
+        email_similarity,
+        phone_similarity,
+        postal_code_similarity,
+        company_name_similarity,
+        first_name_match_weight,
+        surname_match_weight,
+        email_match_weight,
+        phone_match_weight,
+        postal_code_match_weight,
+        company_name_match_weight,
+        candidate_rank = 1 as is_best_candidate,
+        coalesce(
+            candidate_rank = 1
+            and match_probability >= {{ var('customer_match_tier_high') }},
+            false
+        ) as is_linked
+    from ranked
+)
+
+select * from final

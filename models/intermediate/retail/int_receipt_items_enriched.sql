@@ -1,0 +1,44 @@
+{#-
+    One row per valid receipt line with what the retail marts and reports need beside it: the
+    product's name and category, and the receipt's store, customer and time.
+-#}
+with
+
+receipt_items as (
+    select * from {{ ref('stg_retail__receipt_items') }}
+),
+
+receipts as (
+    select * from {{ ref('stg_retail__receipts') }}
+),
+
+products as (
+    select * from {{ ref('stg_retail__products') }}
+),
+
+final as (
+    select
+        receipt_items.receipt_item_id,
+        receipt_items.receipt_id,
+        receipt_items.product_id,
+        receipts.store_id,
+        receipts.customer_id,
+        products.product_name,
+        products.category,
+        products.subcategory,
+        receipt_items.line_number,
+        receipt_items.quantity,
+        receipt_items.unit_price,
+        receipt_items.discount,
+        receipt_items.line_total,
+        cast(receipts.transaction_local_at as date) as transaction_date,
+        receipts.transaction_local_at,
+        receipts.transacted_at
+    from receipt_items
+    inner join receipts
+        on receipt_items.receipt_id = receipts.receipt_id
+    inner join products
+        on receipt_items.product_id = products.product_id
+)
+
+select * from final

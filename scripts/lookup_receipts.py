@@ -1,0 +1,166 @@
+#!/usr/bin/env python
+"""Find a customer's receipt from what they remember, and log the lookup for compliance.
+
+Examples:
+  python scripts/lookup_receipts.py --store Shadysde --date 2026-03-10 --amount 40
+  python scripts/lookup_receipts.py --store "east lib" --date 2026-05-02 --words "brie baguette"
+  python scripts/lookup_receipts.py --store Shadyside --date 2026-03-10 --product "fancy cheese"
+  python scripts/lookup_receipts.py --card 4242 --date 2026-03-10 --user maria.cs
+
+Ranking (the warehouse's table macro marts.lookup_receipts, the same BI tools call): a
+weighted mean over the criteria given of store-name similarity (0.35), closeness of the date
+(0.25), of the amount (0.25) and the share of product words matched (0.15). --card is an exact
+filter. --product searches products by meaning (optional extra `embeddings`).
+
+Every lookup is appended to audit.receipt_lookups in the warehouse (who, when, criteria,
+result count, the receipt and customer ids shown) before the results are printed; a lookup
+that cannot be logged is not shown. The warehouse is opened read-write for that, so it fails
+while another process (a running `dbt build`) holds the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import os
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from cx_warehouse import lookup  # noqa: E402
+
+TABLE_COLUMNS = ("lookup_rank", "receipt_id", "store_name", "transaction_local_at", "total",
+                 "payment_method", "card_last4", "item_count", "categories", "matched_products",
+                 "lookup_score")
+
+
+def default_warehouse() -> Path:
+    env = os.environ.get("CX_WAREHOUSE_PATH")
+    return Path(env) if env else REPO / "data" / "warehouse.duckdb"
+
+
+def parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--date {text!r}: use YYYY-MM-DD, e.g. 2026-03-10")
+
+
+def parse_amount(text: str) -> Decimal:
+    try:
+        value = Decimal(text.replace("$", "").replace(",", "").strip())
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an amount: use e.g. 40 or 39.90")
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: an amount cannot be negative")
+    return value
+
+
+def parse_card(text: str) -> str:
+    digits = text.strip()
+    if len(digits) != 4 or not digits.isdigit():
+        raise argparse.ArgumentTypeError(
+            f"--card {text!r}: give only the last 4 digits of the card, e.g. 4242"
+        )
+    return digits
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    what = parser.add_argument_group("what the customer remembers (give at least one)")
+    what.add_argument("--store", help="store name, typos allowed (e.g. Shadysde)")
+    what.add_argument("--date", type=parse_date, help="approximate day, YYYY-MM-DD")
+    what.add_argument("--amount", type=parse_amount, help="approximate total, e.g. 40")
+    what.add_argument("--card", type=parse_card, help="last 4 digits of the card paid with")
+    what.add_argument("--words", help="words for what was bought, matched to product names "
+                                      "and categories (e.g. 'brie baguette')")
+    what.add_argument("--product", help="describe what was bought, matched by meaning "
+                                        "(e.g. 'fancy cheese'; needs the embeddings extra)")
+    how = parser.add_argument_group("tolerances and output")
+    how.add_argument("--days", type=int, default=2, help="date tolerance in days (default 2)")
+    how.add_argument("--amount-window", type=parse_amount, default=Decimal("10"),
+                     help="amount tolerance in currency units (default 10)")
+    how.add_argument("--limit", type=int, default=20, help="most receipts shown (default 20)")
+    how.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    who = parser.add_argument_group("audit")
+    who.add_argument("--user", help="who is looking (default: the operating-system user)")
+    who.add_argument("--warehouse", type=Path, default=None,
+                     help="DuckDB file (default: $CX_WAREHOUSE_PATH or data/warehouse.duckdb)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    criteria = lookup.Criteria(
+        store=args.store, on_date=args.date, amount=args.amount, card_last4=args.card,
+        product_words=args.words, product_query=args.product, days=args.days,
+        amount_window=args.amount_window, max_results=args.limit,
+    )
+    if criteria.is_empty():
+        print("error: give at least one of --store, --date, --amount, --card, --words, "
+              "--product (see --help)", file=sys.stderr)
+        return 2
+    if args.days < 0 or args.limit < 1:
+        print("error: --days must be >= 0 and --limit >= 1", file=sys.stderr)
+        return 2
+    warehouse = args.warehouse or default_warehouse()
+    if not warehouse.exists():
+        print(f"error: no warehouse at {warehouse}: build it with `make build` or point "
+              "--warehouse / CX_WAREHOUSE_PATH at one", file=sys.stderr)
+        return 2
+    user = args.user or getpass.getuser()
+
+    import duckdb
+
+    try:
+        connection = duckdb.connect(str(warehouse))
+    except duckdb.Error as error:
+        print(f"error: cannot open {warehouse} for writing the audit trail ({error}); "
+              "is another process (e.g. dbt build) using it?", file=sys.stderr)
+        return 1
+    try:
+        products = []
+        if args.product:
+            try:
+                products = lookup.semantic_product_ids(connection, args.product)
+            except RuntimeError as error:
+                print(f"error: {error}", file=sys.stderr)
+                return 3
+            criteria = lookup.Criteria(**{
+                **{name: getattr(criteria, name) for name in criteria.__dataclass_fields__},
+                "semantic_product_ids": tuple(row["product_id"] for row in products),
+            })
+        results, duration_ms = lookup.timed_lookup(connection, criteria)
+        lookup_id = lookup.record_lookup(
+            connection, user_name=user, criteria=criteria, results=results,
+            duration_ms=duration_ms,
+        )
+    finally:
+        connection.close()
+
+    if args.json:
+        print(json.dumps({"lookup_id": lookup_id, "user": user, "products": products,
+                          "receipts": results}, default=str, indent=2))
+        return 0
+    if args.product:
+        names = ", ".join(row["product_name"] for row in products[:8])
+        more = f" and {len(products) - 8} more" if len(products) > 8 else ""
+        print(f"Products like {args.product!r}: {names or 'none'}{more}\n")
+    if results:
+        print(lookup.format_table(results, TABLE_COLUMNS))
+    else:
+        print("No receipt matches; widen --days or --amount-window, or drop a criterion.")
+    print(f"\n{len(results)} receipt(s) in {duration_ms:.0f} ms; logged as lookup {lookup_id} "
+          f"for {user} in {lookup.AUDIT_TABLE}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

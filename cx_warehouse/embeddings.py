@@ -25,7 +25,7 @@ DIMENSIONS = 384
 #: Products at least this similar to the query are returned by default. all-MiniLM-L6-v2
 #: cosine similarities of 0.45 and above mean "about the same kind of thing" on this
 #: catalogue: for "fancy cheese" every result is a cheese, and the specialty cheeses of the
-#: reference (Roquefort, Brie, Gruyère, Manchego) are among them (docs/notes/customers.md).
+#: reference (Roquefort, Brie, Gruyère, Manchego) are among them (docs/design/customers.md).
 DEFAULT_MIN_SIMILARITY = 0.45
 DEFAULT_LIMIT = 50
 

@@ -59,7 +59,7 @@ SENTIMENT_LABELS: tuple[str, ...] = ("negative", "neutral", "positive")
 MESSAGE_SENTIMENT_THRESHOLD = 0.05
 # A conversation's overall sentiment is the mean compound of the customer's messages; the mean
 # of several messages needs a wider neutral band. Tuned on seed 7 (grid 0.05 .. 0.30 in 0.05
-# steps, best 0.25), evaluated on seed 42 -- see docs/notes/conversations.md.
+# steps, best 0.25), evaluated on seed 42 -- see docs/design/conversations.md.
 CONVERSATION_SENTIMENT_THRESHOLD = 0.25
 # A positive / negative label is fully confident this far beyond its threshold: single
 # messages spread over the whole -1 .. 1 range, conversation means crowd near their threshold.

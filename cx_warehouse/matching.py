@@ -8,7 +8,7 @@ returns one row per candidate pair: the two ids, per-field comparison levels, si
 match weights, the overall match weight and the match probability. It returns no personal data:
 the raw values stay in the restricted schema.
 
-How the model works (docs/notes/customers.md has the reasoning and the measured quality):
+How the model works (docs/design/customers.md has the reasoning and the measured quality):
 - Blocking: only pairs that agree on at least one blocking key are compared (same phone key,
   same email local part, same surname and first initial, same company key and first initial),
   so the work grows with the block sizes, not with incoming x existing.

@@ -7,9 +7,9 @@ the warehouse's own rows with a fixed seed; each query kind runs --warmup lookup
 then --iterations measured ones, on one read-only connection (nothing is written).
 
 Example (scale 10):
-  python scripts/generate_data.py --scale 10 --seed 42 --out /tmp/raw10 --truth-out /tmp/t10
-  CX_RAW_DIR=/tmp/raw10 CX_WAREHOUSE_PATH=/tmp/w10.duckdb dbt build --target ci
-  python scripts/benchmark_customer360.py --warehouse /tmp/w10.duckdb
+  python scripts/generate_data.py --scale 10 --seed 42 --out data/bench10/raw --truth-out data/bench10/truth
+  CX_RAW_DIR=data/bench10/raw CX_WAREHOUSE_PATH=data/bench10/warehouse.duckdb dbt build --target ci
+  python scripts/benchmark_customer360.py --warehouse data/bench10/warehouse.duckdb
 """
 
 from __future__ import annotations

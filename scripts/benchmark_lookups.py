@@ -9,9 +9,9 @@ the connection is read-only and the audit trail is not touched (the script's aud
 timed separately by the `audit_insert` row, on an in-memory copy of the table).
 
 Example (scale 10):
-  python scripts/generate_data.py --scale 10 --seed 42 --out /tmp/raw10 --truth-out /tmp/t10
-  CX_RAW_DIR=/tmp/raw10 CX_WAREHOUSE_PATH=/tmp/w10.duckdb dbt build --target ci
-  python scripts/benchmark_lookups.py --warehouse /tmp/w10.duckdb
+  python scripts/generate_data.py --scale 10 --seed 42 --out data/bench10/raw --truth-out data/bench10/truth
+  CX_RAW_DIR=data/bench10/raw CX_WAREHOUSE_PATH=data/bench10/warehouse.duckdb dbt build --target ci
+  python scripts/benchmark_lookups.py --warehouse data/bench10/warehouse.duckdb
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ full `dbt build` (post-build checks included) into its own DuckDB file, so nothi
 touched. Printed per scale: wall time of the build, the slowest support models, and how our SLA
 verdict (fct_tickets.is_sla_breached) compares with the source system's own `sla_breached`,
 with each difference attributed to the first definition that explains it (see
-docs/notes/support.md). Nothing is asserted; the numbers go to the notes.
+docs/design/support.md). Nothing is asserted; the numbers go to the notes.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 {#-
     One row per chat conversation started up to the as-of instant: who, where, how long, how
     the customer felt (start, end, overall and the change), what it was about and whether a
-    person should check the automatic labels. Enrichment: docs/notes/conversations.md.
+    person should check the automatic labels. Enrichment: docs/design/conversations.md.
 -#}
 with
 

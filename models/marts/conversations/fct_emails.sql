@@ -3,7 +3,7 @@
     (intent), sentiment, priority score and class, the SLA deadline for the first reply, the
     entities it mentions, where to route it and whether a person should check the labels.
 
-    Priority score (0-100, docs/notes/conversations.md): the intent's base points
+    Priority score (0-100, docs/design/conversations.md): the intent's base points
     (conversation_intents seed) + up to 40 points for negative sentiment (40 x -compound when
     the compound is negative) + 10 when the sender is a known customer + 10 when the email is a
     reply in an existing thread; capped at 100. Priority class: CRITICAL >= 80, HIGH >= 60,

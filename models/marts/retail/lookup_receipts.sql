@@ -17,7 +17,7 @@
                    receipt must contain at least one
     days, amount_window, min_store_similarity, max_results: the tolerances and the page size
 
-    Score (docs/notes/customers.md): a weighted mean over the criteria given of
+    Score (docs/design/customers.md): a weighted mean over the criteria given of
     store 0.35 x similarity, date 0.25 x (1 - |days off| / (days + 1)), amount 0.25 x
     (1 - |total - amount| / amount_window) and products 0.15 x share of product words matched;
     ties go to the closer date, then the closer amount, then receipt_id.

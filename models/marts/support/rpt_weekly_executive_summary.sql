@@ -14,17 +14,8 @@ backlog_days as (
     select * from {{ ref('fct_ticket_backlog_daily') }}
 ),
 
-week_spine as (
-    {{ date_spine(
-        'week',
-        '(select ' ~ support_iso_week_start('min(tickets.created_date)') ~ ' from tickets)',
-        dbt.dateadd('day', 7, support_iso_week_start(support_reporting_date(as_of_at())))
-    ) }}
-),
-
 weeks as (
-    select cast(week_spine.date_week as date) as week_start_date
-    from week_spine
+    {{ support_report_weeks('tickets') }}
 ),
 
 ticket_weeks as (

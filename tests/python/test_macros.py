@@ -621,18 +621,10 @@ def test_generic_tests(project: DbtProject) -> None:
 DEFINITION = re.compile(r"\{%-?\s*(macro|test)\s+(\w+)\s*\(([^)]*)\)", re.MULTILINE)
 
 
-# Folders documented in macros/_macros.yml.
-DOCUMENTED_FOLDERS = ("pii", "utils", "tests", "staging", "support", "customers", "retail",
-                      "customer_360")
-
-
 def defined_macros() -> dict[str, list[str]]:
+    """Every macro and generic test defined anywhere under macros/."""
     macros = {}
-    paths = [
-        path
-        for folder in DOCUMENTED_FOLDERS
-        for path in sorted((REPO_ROOT / "macros" / folder).rglob("*.sql"))
-    ]
+    paths = sorted((REPO_ROOT / "macros").rglob("*.sql"))
     for path in paths:
         for kind, name, args in DEFINITION.findall(path.read_text()):
             full_name = f"test_{name}" if kind == "test" else name
@@ -643,10 +635,12 @@ def defined_macros() -> dict[str, list[str]]:
 
 
 def documented_macros() -> dict[str, dict[str, Any]]:
+    """Every macro entry of every property file under macros/ (_macros.yml and per-folder ones)."""
     documented: dict[str, dict[str, Any]] = {}
-    for entry in yaml.safe_load((REPO_ROOT / "macros" / "_macros.yml").read_text())["macros"]:
-        assert entry["name"] not in documented, f"{entry['name']} documented twice"
-        documented[entry["name"]] = entry
+    for path in sorted((REPO_ROOT / "macros").rglob("*.yml")):
+        for entry in yaml.safe_load(path.read_text()).get("macros", []):
+            assert entry["name"] not in documented, f"{entry['name']} documented twice"
+            documented[entry["name"]] = entry
     return documented
 
 

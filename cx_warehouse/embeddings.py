@@ -140,7 +140,7 @@ def search_products(connection: Any, query: str, *, limit: int = DEFAULT_LIMIT,
     if count == 0:
         raise RuntimeError(
             f"{embeddings_table} is empty: it was built without the 'embeddings' extra; "
-            "install the extra and rebuild it (dbt build --select dim_product_embeddings)"
+            "install the extra and rebuild it (dbt build --select int_product_embeddings_computed+)"
         )
     vector = embed([query])[0].tolist()
     rows = connection.execute(

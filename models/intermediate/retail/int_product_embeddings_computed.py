@@ -1,5 +1,8 @@
 """One embedding per product for semantic product search (dbt Python model).
 
+The public, contracted mart is dim_product_embeddings (SQL, reads this table): dbt enforces
+model contracts on SQL models only.
+
 Embeds each product's name, category, subcategory and description with the offline
 all-MiniLM-L6-v2 sentence model (cx_warehouse.embeddings; optional extra `embeddings`).
 Without the extra the table is built empty and the log says why, so the default build needs
@@ -18,11 +21,11 @@ def model(dbt, session):
     products = dbt.ref("dim_products")
     available, why = embeddings.availability()
     if not available:
-        LOGGER.warning(f"dim_product_embeddings: SKIPPED, built empty: {why}")
+        LOGGER.warning(f"int_product_embeddings_computed: SKIPPED, built empty: {why}")
         return embeddings.empty_table()
     table = embeddings.product_embeddings_table(products.arrow())
     LOGGER.info(
-        f"dim_product_embeddings: {table.num_rows} products embedded with "
+        f"int_product_embeddings_computed: {table.num_rows} products embedded with "
         f"{embeddings.model_version()}"
     )
     return table

@@ -9,7 +9,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 SCALE ?= 1
 SEED ?= 42
-CI_SCALE ?= 0.3
+CI_SCALE ?= 1
+CI_SEED ?= 42
 
 export DO_NOT_TRACK := 1
 export DBT_PROJECT_DIR := $(CURDIR)
@@ -56,20 +57,32 @@ build: $(BIN)/.installed $(CX_RAW_DIR)/_extract.json ## Build the warehouse (dbt
 	@mkdir -p $(dir $(CX_WAREHOUSE_PATH))
 	$(call DBT_BUILD,--target dev)
 
-test: lint test-dbt test-python ## Every test: sqlfluff, dbt build on a small dataset, pytest
+test: $(BIN)/.installed-embeddings ## Every test: sqlfluff, dbt build on a small dataset, pytest
+	@# lint (one core) and test-dbt side by side; each one's output is printed when it ends.
+	$(MAKE) --no-print-directory -j2 --output-sync=target lint test-dbt
+	@# pytest's end-to-end tests read the warehouse test-dbt has just built (no second build).
+	CX_TEST_PREBUILT_DIR=$(CI_DIR) $(BIN)/pytest
+
+# test-dbt builds the dataset pytest's end-to-end tests check (scale 1, seed 42, development
+# salt) and keeps each step's log and exit code, so test-python reuses this build.
+CI_ENV = CX_RAW_DIR=$(CI_DIR)/raw CX_WAREHOUSE_PATH=$(CI_DIR)/warehouse.duckdb CX_PII_SALT=
 
 test-dbt: $(BIN)/.installed-embeddings ## dbt build + tests on a small generated dataset (data/ci)
-	$(BIN)/python scripts/generate_data.py --scale $(CI_SCALE) --seed 7 --quiet \
+	rm -rf $(CI_DIR) && mkdir -p $(CI_DIR)
+	$(BIN)/python scripts/generate_data.py --scale $(CI_SCALE) --seed $(CI_SEED) --quiet \
 		--out $(CI_DIR)/raw --truth-out $(CI_DIR)/truth
-	rm -f $(CI_DIR)/warehouse.duckdb
-	CX_RAW_DIR=$(CI_DIR)/raw CX_WAREHOUSE_PATH=$(CI_DIR)/warehouse.duckdb \
-		$(call DBT_BUILD,--target ci)
+	set -o pipefail; $(CI_ENV) $(DBT) build --exclude tag:post_build --target ci \
+		| tee $(CI_DIR)/build.log; rc=$$?; echo $$rc > $(CI_DIR)/build.rc; exit $$rc
+	set -o pipefail; $(CI_ENV) $(DBT) test --select tag:post_build --target ci \
+		| tee $(CI_DIR)/post_build.log; rc=$$?; echo $$rc > $(CI_DIR)/post_build.rc; exit $$rc
 
 test-python: $(BIN)/.installed-embeddings ## pytest: generator, macros, scripts, end-to-end
 	$(BIN)/pytest
 
 lint: $(BIN)/.installed ## sqlfluff lint of models, macros, analyses and tests
-	CX_WAREHOUSE_PATH=:memory: $(BIN)/sqlfluff lint models analyses tests/dbt
+	@# Its own dbt target path: make test runs it beside test-dbt's dbt build.
+	CX_WAREHOUSE_PATH=:memory: DBT_TARGET_PATH=$(CURDIR)/target/lint \
+		$(BIN)/sqlfluff lint models analyses tests/dbt
 	$(BIN)/sqlfluff lint --templater jinja macros
 
 docs: $(BIN)/.installed $(CX_RAW_DIR)/_extract.json ## Generate the dbt docs site into target/

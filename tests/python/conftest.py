@@ -7,9 +7,11 @@ DuckDB file ONCE per test session; every end-to-end test module reads that wareh
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -55,12 +57,60 @@ def generate(raw: Path, truth: Path, scale: float = 1, seed: int = 42) -> None:
     )
 
 
+SESSION_SCALE, SESSION_SEED = 1.0, 42
+
+
+@dataclass
+class LoggedRun:
+    """What a test needs of a dbt run made before pytest started (`make test-dbt`)."""
+
+    returncode: int
+    stdout: str
+    stderr: str = ""
+
+
+def prebuilt_warehouse() -> dict[str, object] | None:
+    """The warehouse `make test-dbt` just built, if CX_TEST_PREBUILT_DIR points at one of the
+    session's dataset (scale 1, seed 42): pytest then reuses it instead of building it again."""
+    folder = os.environ.get("CX_TEST_PREBUILT_DIR")
+    if not folder:
+        return None
+    root = Path(folder)
+    extract = root / "raw" / "_extract.json"
+    required = [extract, root / "warehouse.duckdb", root / "build.log", root / "build.rc",
+                root / "post_build.log", root / "post_build.rc"]
+    missing = [str(path) for path in required if not path.exists()]
+    assert not missing, f"CX_TEST_PREBUILT_DIR={folder} is incomplete, missing: {missing}"
+    manifest = json.loads(extract.read_text())
+    assert (float(manifest["scale"]), int(manifest["seed"])) == (SESSION_SCALE, SESSION_SEED), (
+        f"CX_TEST_PREBUILT_DIR={folder} holds scale {manifest['scale']} seed {manifest['seed']}; "
+        f"the session fixture needs scale {SESSION_SCALE:g} seed {SESSION_SEED}"
+    )
+
+    def logged(name: str) -> LoggedRun:
+        return LoggedRun(int((root / f"{name}.rc").read_text().strip()),
+                         (root / f"{name}.log").read_text())
+
+    return {"root": root, "raw": root / "raw", "truth": root / "truth",
+            "db": root / "warehouse.duckdb", "env": dbt_env(root / "raw", root / "warehouse.duckdb"),
+            "build": logged("build"), "post_build": logged("post_build")}
+
+
 @pytest.fixture(scope="session")
 def built_warehouse(tmp_path_factory) -> dict[str, object]:
-    """Scale 1, seed 42: generated, built with `dbt build`, post-build checks run."""
+    """Scale 1, seed 42: generated, built with `dbt build`, post-build checks run.
+
+    Reuses `make test-dbt`'s build of the same dataset when CX_TEST_PREBUILT_DIR is set (the
+    Makefile sets it for `make test`); tests only read it.
+    """
+    prebuilt = prebuilt_warehouse()
+    if prebuilt is not None:
+        build = prebuilt["build"]
+        assert build.returncode == 0, f"dbt build failed:\n{build.stdout[-6000:]}"
+        return prebuilt
     root = tmp_path_factory.mktemp("warehouse")
     raw, truth, db = root / "raw", root / "truth", root / "warehouse.duckdb"
-    generate(raw, truth)
+    generate(raw, truth, scale=SESSION_SCALE, seed=SESSION_SEED)
     env = dbt_env(raw, db)
     build = run_dbt(["build", "--exclude", "tag:post_build"], env, root / "build")
     assert build.returncode == 0, f"dbt build failed:\n{build.stdout[-6000:]}"

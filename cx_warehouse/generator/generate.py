@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pyarrow as pa
 from tqdm import tqdm
 
 from . import dirty as D
@@ -19,7 +20,10 @@ from .support import Support
 
 RAW_FILES = ["_extract.json", "companies.parquet", "customers.parquet", "agents.parquet", "tickets.parquet",
              "ticket_interactions.parquet", "stores.parquet", "products.parquet", "receipts.parquet",
-             "receipt_items.parquet", "chats.jsonl", "emails.csv", "incoming_customers.parquet"]
+             "receipt_items.parquet", "chats.jsonl", "emails.csv", "incoming_customers.parquet",
+             "erasure_requests.csv"]
+# Columns of erasure_requests.csv (docs/raw_source_contract.md); tests append rows to it.
+ERASURE_REQUEST_COLUMNS = ["request_id", "customer_id", "email", "requested_at"]
 TRUTH_FILES = ["dirty_rows.parquet", "message_labels.parquet", "conversation_labels.parquet",
                "email_labels.parquet", "ticket_labels.parquet", "incoming_identity.parquet",
                "company_churn.parquet", "pii_values.parquet"]
@@ -75,6 +79,9 @@ def generate(cfg: Config, out: Path, truth: Path, progress: bool = True) -> dict
     ch.write(out / "chats.jsonl")
     summary["chats"] = (ch.n_lines, len(ch.truth_dirty["row_number"]))
     W.write_csv(em.emails_out.table, out / "emails.csv")
+    # The right-to-erasure request log: header only (no requests), so every other table is whole.
+    W.write_csv(pa.table({c: pa.array([], pa.string()) for c in ERASURE_REQUEST_COLUMNS}),
+                out / "erasure_requests.csv")
     summary["emails"] = (em.emails_out.table.num_rows, len(em.emails_out.truth["row_number"]))
     bar.update()
 

@@ -1,6 +1,7 @@
 {#-
-    Every raw row is either staged or quarantined. One row per raw table; the data test on
-    unaccounted_rows fails the build when a row went missing (or was counted twice).
+    Every raw row is staged, quarantined or erased (a right-to-erasure request matched it;
+    receipts are de-identified instead, so they stay staged). One row per raw table; the data
+    test on unaccounted_rows fails the build when a row went missing (or was counted twice).
     This audit model reads the sources directly on purpose: it checks staging, so it must not
     trust staging's own counts (DECISIONS.md, "Row accounting").
 -#}
@@ -32,7 +33,17 @@ with
             '{{ quarantine_model }}' as quarantine_model,
             (select count(*) from {{ source(source_name, table_name) }}) as raw_rows,
             (select count(*) from {{ ref(staged_model) }}) as staged_rows,
-            (select count(*) from {{ ref(quarantine_model) }}) as quarantined_rows
+            (select count(*) from {{ ref(quarantine_model) }}) as quarantined_rows,
+            -- Raw rows of people with an erasure request: dropped before staging (is_erased).
+            {% if source_name ~ '.' ~ table_name in erasure_rules()
+                and source_name ~ '.' ~ table_name not in erasure_deidentified_columns() -%}
+                (
+                    select count(*) from {{ source(source_name, table_name) }}
+                    where {{ is_erased(source_name ~ '.' ~ table_name) }}
+                )
+            {%- else -%}
+                0
+            {%- endif %} as erased_rows
     ),
 
 {% endfor %}
@@ -53,7 +64,8 @@ final as (
         raw_rows,
         staged_rows,
         quarantined_rows,
-        raw_rows - staged_rows - quarantined_rows as unaccounted_rows
+        erased_rows,
+        raw_rows - staged_rows - quarantined_rows - erased_rows as unaccounted_rows
     from all_counts
 )
 

@@ -7,6 +7,7 @@ with
 
 chats as (
     select * from {{ source('chat', 'chats') }}
+    where not {{ is_erased('chat.chats') }}
 ),
 
 parsed as (

@@ -5,6 +5,7 @@ with
 
 incoming_customers as (
     select * from {{ source('crm', 'incoming_customers') }}
+    where not {{ is_erased('crm.incoming_customers') }}
 ),
 
 typed as (

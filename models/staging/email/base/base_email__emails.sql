@@ -3,6 +3,7 @@ with
 
 emails as (
     select * from {{ source('email', 'emails') }}
+    where not {{ is_erased('email.emails') }}
 ),
 
 typed as (

@@ -4,7 +4,8 @@
 with
 
 receipts as (
-    select * from {{ source('retail', 'receipts') }}
+    select {{ select_erasure_deidentified('retail.receipts') }}
+    from {{ source('retail', 'receipts') }}
 ),
 
 valid_stores as (

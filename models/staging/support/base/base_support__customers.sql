@@ -3,6 +3,7 @@ with
 
 customers as (
     select * from {{ source('support', 'customers') }}
+    where not {{ is_erased('support.customers') }}
 ),
 
 valid_companies as (

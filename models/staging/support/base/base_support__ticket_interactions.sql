@@ -7,6 +7,7 @@ with
 
 ticket_interactions as (
     select * from {{ source('support', 'ticket_interactions') }}
+    where not {{ is_erased('support.ticket_interactions') }}
 ),
 
 valid_tickets as (

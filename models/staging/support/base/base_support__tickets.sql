@@ -3,6 +3,7 @@ with
 
 tickets as (
     select * from {{ source('support', 'tickets') }}
+    where not {{ is_erased('support.tickets') }}
 ),
 
 valid_companies as (

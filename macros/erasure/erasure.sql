@@ -1,0 +1,157 @@
+{#-
+    Right to erasure (DECISIONS.md, "Right to erasure"). The requests file is resolved once, by
+    base_landing__erasure_subjects, into keys (request_id, key_type, key_value); every base
+    model that reads a raw table holding people drops (or de-identifies) the rows that match a
+    key, so staging, quarantine, the vault and everything above simply no longer see them, and
+    audit.source_reconciliation counts the same rows as erased. Which columns of which raw
+    table are matched on which key lives here only: erasure_rules().
+-#}
+
+{#- Per raw table (`<source>.<table>`): the (key_type, raw column) pairs a row is matched on.
+    `json_text` matches the customer id or email as a quoted JSON value inside raw text, so a
+    chat line is matched even when it does not parse. -#}
+{% macro erasure_rules() -%}
+    {{- return({
+        'support.customers': [
+            ('customer_id', 'customer_id'), ('email', 'email'), ('phone', 'phone'),
+            ('cpf', 'cpf'),
+        ],
+        'support.tickets': [('customer_id', 'customer_id')],
+        'support.ticket_interactions': [('ticket_id', 'ticket_id'), ('customer_id', 'author_id')],
+        'retail.receipts': [('customer_id', 'customer_id'), ('card', 'card_number')],
+        'chat.chats': [('json_text', 'raw_line')],
+        'email.emails': [('email', 'from_address')],
+        'crm.incoming_customers': [('email', 'email'), ('phone', 'phone')],
+    }) -}}
+{%- endmacro %}
+
+
+{#- Raw tables whose matching rows are kept with the person's columns nulled instead of being
+    dropped (receipts: the sale stays, the link to the person goes). -#}
+{% macro erasure_deidentified_columns() -%}
+    {{- return({'retail.receipts': ['customer_id', 'card_number']}) -}}
+{%- endmacro %}
+
+
+{#- The normalised form of a raw value for a key type (the form key_value is stored in). -#}
+{% macro erasure_key(key_type, expr) -%}
+    {%- if key_type in ('customer_id', 'ticket_id') -%}
+        upper({{ cx_warehouse.nullif_blank(expr) }})
+    {%- elif key_type == 'email' -%}
+        {{ cx_warehouse.normalize_email(expr) }}
+    {%- elif key_type == 'phone' -%}
+        {{ cx_warehouse.phone_match_key(expr) }}
+    {%- elif key_type in ('cpf', 'card') -%}
+        {{ cx_warehouse.digits_only(expr) }}
+    {%- else -%}
+        {{- exceptions.raise_compiler_error(
+            "erasure_key: unknown key_type '" ~ key_type ~ "' for " ~ expr
+            ~ ". Use customer_id, ticket_id, email, phone, cpf or card."
+        ) -}}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- True when a raw row of `table_name` belongs to a person with an erasure request (never
+    null). `subjects` is the key relation (default: every request's keys); `relation_alias`
+    qualifies the raw columns when other relations are in scope. -#}
+{% macro is_erased(table_name, subjects=none, relation_alias=none) -%}
+    {%- set rules = cx_warehouse.erasure_rules() -%}
+    {%- set conditions = [] -%}
+    {%- if table_name not in rules -%}
+        {{- exceptions.raise_compiler_error(
+            "is_erased: no erasure rule for '" ~ table_name ~ "'. Add it to erasure_rules() in "
+            ~ "macros/erasure/erasure.sql (raw tables: " ~ (rules.keys() | list | join(', ')) ~ ")."
+        ) -}}
+    {%- endif -%}
+    {%- if model is mapping and model.get('resource_type') == 'unit_test' and not subjects -%}
+        {#- A unit test gives only its model's inputs: erasure is off there (the pytest
+            tests/python/test_erasure.py covers it end to end). -#}
+        {%- do return('false') -%}
+    {%- endif -%}
+    {%- set subjects = subjects or ref('base_landing__erasure_subjects') -%}
+    {%- set prefix = relation_alias ~ '.' if relation_alias else '' -%}
+    {%- for key_type, column_name in rules[table_name] -%}
+        {%- if key_type == 'json_text' -%}
+            {%- set condition -%}
+                exists (
+                    select 1
+                    from {{ subjects }} as erasure_subjects
+                    where
+                        erasure_subjects.key_type in ('customer_id', 'email')
+                        and {{ dbt.position(
+                            "'\"' || lower(erasure_subjects.key_value) || '\"'",
+                            'lower(' ~ prefix ~ column_name ~ ')'
+                        ) }} > 0
+                )
+            {%- endset -%}
+        {%- else -%}
+            {%- set condition -%}
+                {{ cx_warehouse.erasure_key(key_type, prefix ~ column_name) }} in (
+                    select erasure_subjects.key_value
+                    from {{ subjects }} as erasure_subjects
+                    where erasure_subjects.key_type = '{{ key_type }}'
+                )
+            {%- endset -%}
+        {%- endif -%}
+        {%- do conditions.append(condition) -%}
+    {%- endfor -%}
+    coalesce({{ conditions | join(' or ') }}, false)
+{%- endmacro %}
+
+
+{#- The select list of a base model's import CTE for a de-identified raw table: every column,
+    with the person's columns (erasure_deidentified_columns) null on the rows that match. -#}
+{% macro select_erasure_deidentified(table_name) -%}
+    {{- return(adapter.dispatch('select_erasure_deidentified', 'cx_warehouse')(table_name)) -}}
+{%- endmacro %}
+
+{% macro duckdb__select_erasure_deidentified(table_name) -%}
+    * replace (
+    {%- for column_name in cx_warehouse.erasure_deidentified_columns()[table_name] %}
+        case
+            when {{ cx_warehouse.is_erased(table_name) }} then null
+            else {{ column_name }}
+        end as {{ column_name }}{% if not loop.last %},{% endif %}
+    {%- endfor %}
+    )
+{%- endmacro %}
+
+{% macro default__select_erasure_deidentified(table_name) -%}
+    {{- exceptions.raise_compiler_error(
+        "select_erasure_deidentified has no implementation for adapter '" ~ target.type
+        ~ "'. Add " ~ target.type ~ "__select_erasure_deidentified in macros/erasure/erasure.sql."
+    ) -}}
+{%- endmacro %}
+
+
+{#- Where the requests file is expected: `<CX_RAW_DIR>/erasure_requests.csv`. -#}
+{% macro erasure_requests_path() -%}
+    {{- return(env_var('CX_RAW_DIR', env_var('DBT_PROJECT_DIR', '.') ~ '/data/raw')
+        ~ '/erasure_requests.csv') -}}
+{%- endmacro %}
+
+
+{#- Whether the requests file exists (checked when the model runs). A missing file means "no
+    requests" on the development targets (dev, ci), with a warning; every other target
+    refuses to build, because a lost request log would bring erased people back. -#}
+{% macro erasure_requests_file_exists() -%}
+    {%- if not execute -%}
+        {{- return(true) -}}
+    {%- endif -%}
+    {%- set path = cx_warehouse.erasure_requests_path() -%}
+    {%- set found = run_query(
+        'select count(*) from glob(' ~ cx_warehouse.sql_string_literal(path) ~ ')'
+    ).columns[0].values()[0] > 0 -%}
+    {%- if not found and target.name not in ['dev', 'ci'] -%}
+        {{- exceptions.raise_compiler_error(
+            "The erasure request log " ~ path ~ " is missing. Target '" ~ target.name
+            ~ "' is not a development target (dev, ci), so it refuses to build without it: "
+            ~ "restore the file (a header line alone means no requests) and run again."
+        ) -}}
+    {%- elif not found -%}
+        {{- log("WARNING: " ~ path ~ " is missing; building target '" ~ target.name
+            ~ "' as if there were no erasure requests.", info=true) -}}
+    {%- endif -%}
+    {{- return(found) -}}
+{%- endmacro %}

@@ -18,13 +18,15 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export CX_RAW_DIR ?= $(CURDIR)/data/raw
 export CX_TRUTH_DIR ?= $(CURDIR)/data/truth
 export CX_WAREHOUSE_PATH ?= $(CURDIR)/data/warehouse.duckdb
+# The read-only copy of the public schemas that BI tools open (make publish).
+export CX_SERVING_PATH ?= $(CURDIR)/data/marts.duckdb
 
 CI_DIR := $(CURDIR)/data/ci
 DBT := $(BIN)/dbt
 # The PII scan and other whole-warehouse checks run after every model is built.
 DBT_BUILD = $(DBT) build --exclude tag:post_build $(1) && $(DBT) test --select tag:post_build $(1)
 
-.PHONY: help install install-embeddings generate build test test-python test-dbt lint docs bench clean
+.PHONY: help install install-embeddings generate build publish test test-python test-dbt lint docs bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sort | \
@@ -53,9 +55,16 @@ generate: $(BIN)/.installed ## (Re)generate the synthetic dataset (SCALE=1 SEED=
 	$(BIN)/python scripts/generate_data.py --scale $(SCALE) --seed $(SEED) \
 		--out $(CX_RAW_DIR) --truth-out $(CX_TRUTH_DIR)
 
-build: $(BIN)/.installed $(CX_RAW_DIR)/_extract.json ## Build the warehouse (dbt seeds, models, tests)
+# The marker keeps `make publish` from publishing a build that was killed or failed half-way.
+build: $(BIN)/.installed $(CX_RAW_DIR)/_extract.json ## Build the warehouse (dbt seeds, models, tests), then publish
 	@mkdir -p $(dir $(CX_WAREHOUSE_PATH))
+	@touch $(CX_WAREHOUSE_PATH).build-in-progress
 	$(call DBT_BUILD,--target dev)
+	@rm -f $(CX_WAREHOUSE_PATH).build-in-progress
+	$(BIN)/python scripts/publish.py
+
+publish: $(BIN)/.installed ## Copy marts, reference, audit into the read-only serving file (data/marts.duckdb)
+	$(BIN)/python scripts/publish.py
 
 test: $(BIN)/.installed-embeddings ## Every test: sqlfluff, dbt build on a small dataset, pytest
 	@# lint (one core) and test-dbt side by side; each one's output is printed when it ends.

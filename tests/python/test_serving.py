@@ -1,0 +1,456 @@
+"""The serving file: BI tools read while dbt writes (issue 6), and crash safety.
+
+Two layers of tests:
+
+* fast ones on a small hand-made warehouse (no dbt): what `cx_warehouse.publish` copies and
+  what it never copies (private schemas, not even in the file's free blocks), views and table
+  macros working in the serving file, refusals, a reader process that keeps opening the
+  serving file while it is republished many times, and a publish killed half-way;
+* one end-to-end test (`e2e`) that runs the real `make build` on a tiny dataset (scale 0.05,
+  seed 3) with a reader process looping over the serving file: two complete builds, three
+  builds killed with SIGKILL (3 s in, while a table model is replaced, while a Python model
+  writes) and a publish killed while it writes. The
+  marts of the warehouse and of the serving file must match a fingerprint of the clean build,
+  and the reader must have seen no error and no inconsistent version.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from cx_warehouse import publish
+
+REPO = Path(__file__).resolve().parents[2]
+
+#: A reader, as a BI tool would be: open the serving file read-only, check that every table has
+#: the row count the publish recorded (and that the extra checks hold), query again on the same
+#: connection a moment later, close. Runs until the stop file appears; prints a JSON summary.
+READER = r"""
+import json, os, sys, time
+import duckdb
+
+serving, stop, extra = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+reads = waits = 0
+errors, inconsistent, versions = [], [], []
+
+def check(connection):
+    info = connection.execute(
+        "select cast(published_at as varchar), table_count, row_count from serving_info"
+    ).fetchone()
+    tables = connection.execute(
+        "select source_schema, relation_name, row_count from serving_tables "
+        "where kind <> 'table_macro'").fetchall()
+    problems = []
+    if len(tables) != info[1]:
+        problems.append(f"{len(tables)} tables listed, serving_info says {info[1]}")
+    total = 0
+    for schema, name, expected in tables:
+        found = connection.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
+        total += found
+        if found != expected:
+            problems.append(f"{schema}.{name}: {found} rows, {expected} published")
+    if total != info[2]:
+        problems.append(f"{total} rows in all, serving_info says {info[2]}")
+    for sql in extra:
+        if connection.execute(sql).fetchone()[0] is not True:
+            problems.append(f"false: {sql}")
+    return info[0], problems
+
+while not os.path.exists(stop):
+    if not os.path.exists(serving):
+        waits += 1
+        time.sleep(0.05)
+        continue
+    try:
+        connection = duckdb.connect(serving, read_only=True)
+        try:
+            for _ in range(2):  # a second query on the same, possibly replaced, file
+                version, problems = check(connection)
+                reads += 1
+                if problems:
+                    inconsistent.append([version, problems[:3]])
+                if not versions or versions[-1] != version:
+                    versions.append(version)
+                time.sleep(0.02)
+        finally:
+            connection.close()
+    except Exception as error:  # lock errors, half-written files: all are failures
+        errors.append(f"{type(error).__name__}: {error}"[:300])
+print(json.dumps({"reads": reads, "waits": waits, "errors": errors[:20],
+                  "error_count": len(errors), "inconsistent": inconsistent[:20],
+                  "versions": versions}))
+"""
+
+
+class Reader:
+    """The READER loop in a child process."""
+
+    def __init__(self, serving: Path, workdir: Path, extra_checks: tuple[str, ...] = ()):
+        self.stop = workdir / "reader.stop"
+        self.stop.unlink(missing_ok=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", READER, str(serving), str(self.stop),
+             json.dumps(list(extra_checks))],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+
+    def finish(self) -> dict:
+        self.stop.touch()
+        out, err = self.process.communicate(timeout=60)
+        assert self.process.returncode == 0, f"reader crashed:\n{err[-3000:]}"
+        return json.loads(out)
+
+
+def fingerprint(database: Path, relations: list[tuple[str, str]]) -> dict[str, tuple]:
+    """Row count and an order-independent checksum of every relation (schema, name) as a
+    reader names it; floating-point values are rounded to 6 decimals so that summation order
+    cannot change them."""
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        result = {}
+        for schema, name in relations:
+            columns = connection.execute(
+                f'select column_name, column_type from (describe "{schema}"."{name}")'
+            ).fetchall()
+            values = []
+            for column, data_type in columns:
+                quoted = '"' + column.replace('"', '""') + '"'
+                if data_type in ("DOUBLE", "FLOAT", "REAL"):
+                    values.append(f"round({quoted}, 6)")
+                elif data_type in ("DOUBLE[]", "FLOAT[]"):
+                    values.append(f"list_transform({quoted}, value -> round(value, 6))")
+                else:
+                    values.append(quoted)
+            result[f"{schema}.{name}"] = connection.execute(
+                f"select count(*), coalesce(sum(hash(row({', '.join(values)}))::hugeint), 0) "
+                f'from "{schema}"."{name}"'
+            ).fetchone()
+        return result
+    finally:
+        connection.close()
+
+
+# --- a small hand-made warehouse ---------------------------------------------------------------
+
+SECRET = "maria.secret.person@example.com"
+
+
+def make_warehouse(path: Path, version: int = 1, rows: int = 1000) -> None:
+    """Public schemas with a table, a view that reads a private schema and a table macro;
+    private schemas holding a raw e-mail address that must never reach the serving file."""
+    path.unlink(missing_ok=True)
+    connection = duckdb.connect(str(path))
+    for schema in ("marts", "reference", "audit", "restricted", "quarantine", "staging",
+                   "intermediate"):
+        connection.execute(f"create schema {schema}")
+    connection.execute(f"create table restricted.vault_people as select '{SECRET}' as email")
+    connection.execute(f"create table quarantine.rejected as select '{SECRET}' as raw_record")
+    connection.execute(f"create view staging.stg_people as select '{SECRET}' as email")
+    connection.execute("create table staging.extract as select 7 as as_of_day")
+    connection.execute(
+        f"create table marts.fct_orders as select range as order_id, range % 10 as store_id, "
+        f"range * 1.5 as amount, {version} as version from range({rows * version})")
+    connection.execute("create table marts.dim_stores as select range as store_id, "
+                       "'store ' || range as store_name from range(10)")
+    # Like rpt_human_review_queue: a view over marts that also reads a private schema.
+    connection.execute(
+        "create view marts.rpt_store_totals as select store_id, sum(amount) as amount, "
+        "(select as_of_day from staging.extract) as as_of_day from marts.fct_orders group by 1")
+    connection.execute(
+        "create macro marts.lookup_orders(store := null, min_amount := 0, max_results := 5) "
+        "as table select order_id, amount from marts.fct_orders join marts.dim_stores "
+        "using (store_id) where (store is null or store_name = store) and amount >= min_amount "
+        "order by order_id limit max_results")
+    connection.execute("create table reference.holidays as select date '2026-01-01' as day")
+    connection.execute("create table audit.receipt_lookups as select 'x' as lookup_id limit 0")
+    connection.close()
+
+
+def test_publish_copies_public_schemas_views_and_macros(tmp_path):
+    warehouse, serving = tmp_path / "warehouse.duckdb", tmp_path / "marts.duckdb"
+    make_warehouse(warehouse)
+    lines: list[str] = []
+    result = publish.publish(warehouse, serving, log=lines.append)
+
+    assert serving.exists() and not publish.temp_path(serving).exists()
+    assert not publish.wal_path(serving).exists()
+    assert not os.access(serving, os.W_OK) or os.geteuid() == 0  # read-only file mode
+    assert oct(serving.stat().st_mode & 0o777) == "0o444"
+    published = {(relation.source_schema, relation.name): relation.kind
+                 for relation in result.relations}
+    assert published == {
+        ("audit", "receipt_lookups"): "table", ("marts", "dim_stores"): "table",
+        ("marts", "fct_orders"): "table", ("marts", "rpt_store_totals"): "view",
+        ("reference", "holidays"): "table", ("marts", "lookup_orders"): "table_macro",
+    }
+    assert any("fct_orders" in line and "1,000 rows" in line for line in lines)
+
+    connection = duckdb.connect(str(serving), read_only=True)
+    try:
+        # The reader's catalog is `marts`: the marts schema is published into `main`, so the
+        # warehouse's two-part names work unchanged.
+        assert connection.execute("select current_database()").fetchone()[0] == "marts"
+        assert connection.execute("select count(*), sum(amount) from marts.fct_orders"
+                                  ).fetchone() == (1000, pytest.approx(sum(range(1000)) * 1.5))
+        view_rows = connection.execute(
+            "select count(*), max(as_of_day) from marts.rpt_store_totals").fetchone()
+        assert view_rows == (10, 7)
+        assert connection.execute(
+            "select list(order_id) from marts.lookup_orders(store := 'store 3', "
+            "min_amount := 100)").fetchone()[0] == [73, 83, 93, 103, 113]
+        assert len(connection.execute("select * from marts.lookup_orders()").fetchall()) == 5
+        assert connection.execute("select count(*) from reference.holidays").fetchone()[0] == 1
+        schemas = {row[0] for row in connection.execute(
+            "select schema_name from duckdb_schemas() where schema_name not in "
+            "('information_schema', 'pg_catalog')").fetchall()}
+        assert schemas == {"main", "reference", "audit"}
+        info = connection.execute(
+            "select source_path, table_count, row_count, schemas from serving_info").fetchone()
+        assert info == (str(warehouse.resolve()), 5, 1000 + 10 + 10 + 1, list(
+            publish.PUBLIC_SCHEMAS))
+    finally:
+        connection.close()
+    # Private data never reaches the file, not even its free blocks.
+    assert SECRET.encode() not in serving.read_bytes()
+
+
+def test_publish_under_another_file_name_keeps_the_marts_schema(tmp_path):
+    warehouse, serving = tmp_path / "warehouse.duckdb", tmp_path / "bi" / "cx-bi.duckdb"
+    make_warehouse(warehouse)
+    publish.publish(warehouse, serving, log=lambda line: None)
+    connection = duckdb.connect(str(serving), read_only=True)
+    try:
+        assert connection.execute("select count(*) from marts.fct_orders").fetchone()[0] == 1000
+        assert connection.execute(
+            "select count(*) from marts.lookup_orders(max_results := 3)").fetchone()[0] == 3
+        assert connection.execute(
+            "select serving_schema from serving_tables where relation_name = 'fct_orders'"
+        ).fetchone()[0] == "marts"
+    finally:
+        connection.close()
+
+
+def test_publish_refuses_private_schemas_unfinished_builds_and_missing_files(tmp_path):
+    warehouse, serving = tmp_path / "warehouse.duckdb", tmp_path / "marts.duckdb"
+    make_warehouse(warehouse)
+    with pytest.raises(publish.PublishError, match="restricted.*private"):
+        publish.publish(warehouse, serving, schemas=["marts", "restricted"])
+    with pytest.raises(publish.PublishError, match="no warehouse at"):
+        publish.publish(tmp_path / "missing.duckdb", serving)
+    marker = publish.in_progress_marker(warehouse)
+    marker.touch()
+    with pytest.raises(publish.PublishError, match="did not finish"):
+        publish.publish(warehouse, serving)
+    assert not serving.exists()
+    # The command line says so and exits non-zero.
+    script = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "publish.py"), "--warehouse", str(warehouse),
+         "--serving", str(serving)], capture_output=True, text=True, timeout=120)
+    assert script.returncode == 1 and "make build" in script.stderr
+    publish.publish(warehouse, serving, force=True, log=lambda line: None)
+    assert serving.exists()
+
+
+def test_reader_sees_old_or_new_version_while_republished(tmp_path):
+    """Many swaps under a reader that keeps opening the file: no error, no mixed version."""
+    warehouse, serving = tmp_path / "warehouse.duckdb", tmp_path / "marts.duckdb"
+    make_warehouse(warehouse, version=1)
+    publish.publish(warehouse, serving, log=lambda line: None)
+    reader = Reader(serving, tmp_path, extra_checks=(
+        "select count(*) = 1000 * max(version) from marts.fct_orders",
+    ))
+    publishes = 8
+    for version in range(2, publishes + 2):
+        make_warehouse(warehouse, version=version, rows=1000)
+        publish.publish(warehouse, serving, log=lambda line: None)
+    time.sleep(0.3)
+    summary = reader.finish()
+    assert summary["error_count"] == 0, summary["errors"]
+    assert summary["inconsistent"] == []
+    assert summary["reads"] >= 20
+    # Versions only move forward, and the reader saw several of them.
+    assert summary["versions"] == sorted(summary["versions"])
+    assert len(summary["versions"]) >= 3
+    print(f"\nreader: {summary['reads']} reads, {len(summary['versions'])} versions seen "
+          f"over {publishes} publishes, 0 errors")
+
+
+def test_killed_publish_leaves_the_old_serving_file(tmp_path):
+    warehouse, serving = tmp_path / "warehouse.duckdb", tmp_path / "marts.duckdb"
+    make_warehouse(warehouse, version=1)
+    publish.publish(warehouse, serving, log=lambda line: None)
+    before = fingerprint(serving, [("marts", "fct_orders")])
+    make_warehouse(warehouse, version=1, rows=3_000_000)  # slow enough to be caught writing
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "scripts" / "publish.py"), "--warehouse", str(warehouse),
+         "--serving", str(serving), "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        start_new_session=True)
+    temp = publish.temp_path(serving)
+    deadline = time.monotonic() + 60
+    while not temp.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    caught = process.poll() is None
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert caught, "the publish ended before it could be killed while writing"
+    assert fingerprint(serving, [("marts", "fct_orders")]) == before
+    # The next publish clears what the killed one left and swaps in the new version.
+    lines: list[str] = []
+    publish.publish(warehouse, serving, log=lines.append)
+    assert not temp.exists() and not publish.wal_path(temp).exists()
+    connection = duckdb.connect(str(serving), read_only=True)
+    try:
+        assert connection.execute("select count(*) from marts.fct_orders").fetchone()[0] \
+            == 3_000_000
+    finally:
+        connection.close()
+
+
+# --- end to end: make build, readers, SIGKILL ------------------------------------------------
+
+PUBLIC_RELATIONS_SQL = (
+    "select schema_name, table_name from duckdb_tables() where schema_name in "
+    "('marts', 'reference') or (schema_name, table_name) = ('audit', 'source_reconciliation') "
+    "union all select schema_name, view_name from duckdb_views() where not internal and "
+    "schema_name = 'marts' order by 1, 2"
+)
+
+
+def public_relations(warehouse: Path) -> list[tuple[str, str]]:
+    """The marts, the seeds and the row reconciliation (audit logs of runs and lookups grow
+    with every build by design, so they are not part of the fingerprint)."""
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return connection.execute(PUBLIC_RELATIONS_SQL).fetchall()
+    finally:
+        connection.close()
+
+
+def make(target: str, env: dict[str, str], log: Path) -> subprocess.Popen:
+    with log.open("a") as handle:
+        handle.write(f"\n===== make {target} at {time.strftime('%H:%M:%S')}\n")
+    return subprocess.Popen(["make", "--no-print-directory", target], cwd=REPO, env=env,
+                            stdout=log.open("a"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def last_progress(log: Path) -> str:
+    lines = [line for line in log.read_text(errors="replace").splitlines()
+             if " of " in line or "=====" in line]
+    return lines[-1].strip()[-120:] if lines else "(nothing logged)"
+
+
+#: (label, log line to wait for or None, seconds to wait after it) of each killed `make build`.
+KILL_POINTS = (
+    ("3 s after the start", None, 3.0),
+    ("while a table model was being replaced", "START sql table model", 1.0),
+    ("while a Python model was writing", "START python table model", 1.0),
+)
+
+
+@pytest.mark.e2e
+def test_make_build_with_readers_and_kills(tmp_path):
+    root = tmp_path
+    raw, truth = root / "raw", root / "truth"
+    subprocess.run([sys.executable, str(REPO / "scripts" / "generate_data.py"), "--scale",
+                    "0.05", "--seed", "3", "--out", str(raw), "--truth-out", str(truth),
+                    "--quiet"], check=True, timeout=300)
+    warehouse, serving = root / "warehouse.duckdb", root / "marts.duckdb"
+    env = dict(os.environ, DO_NOT_TRACK="1", CX_RAW_DIR=str(raw), CX_TRUTH_DIR=str(truth),
+               CX_WAREHOUSE_PATH=str(warehouse), CX_SERVING_PATH=str(serving),
+               DBT_TARGET_PATH=str(root / "target"), DBT_LOG_PATH=str(root / "logs"))
+    env.pop("CX_PII_SALT", None)
+    env.pop("MAKEFLAGS", None)
+    log = root / "make.log"
+    reader = Reader(serving, root, extra_checks=(
+        "select (select count(*) from marts.dim_companies) "
+        "= (select count(*) from marts.fct_company_health)",
+        "select count(*) > 0 from marts.lookup_receipts(max_results := 1)",
+    ))
+    report: list[str] = []
+    try:
+        started = time.monotonic()
+        assert make("build", env, log).wait(timeout=900) == 0, log.read_text()[-5000:]
+        report.append(f"clean build {time.monotonic() - started:.0f} s")
+        relations = public_relations(warehouse)
+        assert ("marts", "fct_tickets") in relations and ("marts", "rpt_human_review_queue") \
+            in relations
+        clean = fingerprint(warehouse, relations)
+        assert fingerprint(serving, relations) == clean
+        assert clean["marts.fct_tickets"][0] > 0
+
+        # Kill points by progress rather than by the clock, so that they land on the same
+        # work on a fast or a loaded machine: dbt starting, a table model being replaced (dbt
+        # builds `x__dbt_tmp` and renames it), a Python model writing its table.
+        for label, marker, delay in KILL_POINTS:
+            offset = log.stat().st_size
+            build = make("build", env, log)
+            if marker:
+                deadline = time.monotonic() + 600
+                while marker.encode() not in log.read_bytes()[offset:]:
+                    assert build.poll() is None and time.monotonic() < deadline, \
+                        f"the build ended before {marker!r}"
+                    time.sleep(0.1)
+            time.sleep(delay)
+            assert build.poll() is None, f"the build ended before it could be killed {label}"
+            os.killpg(build.pid, signal.SIGKILL)
+            build.wait()
+            report.append(f"killed {label}: {last_progress(log)}")
+            # The killed warehouse still opens (DuckDB replays its WAL) and, until a build
+            # completes, readers keep the clean build's serving file.
+            assert ("marts", "fct_tickets") in public_relations(warehouse)
+            assert fingerprint(serving, relations) == clean
+        refused = make("publish", env, log)
+        assert refused.wait(timeout=120) != 0
+        assert "did not finish" in log.read_text().rsplit("===== make publish", 1)[1]
+
+        started = time.monotonic()
+        assert make("build", env, log).wait(timeout=900) == 0, log.read_text()[-5000:]
+        report.append(f"recovery build {time.monotonic() - started:.0f} s")
+        assert fingerprint(warehouse, relations) == clean
+        assert fingerprint(serving, relations) == clean
+        assert not publish.in_progress_marker(warehouse).exists()
+        connection = duckdb.connect(str(warehouse), read_only=True)
+        try:  # no intermediate or backup relation of a killed materialisation survives
+            assert connection.execute(
+                "select list(table_name) from (select table_name from duckdb_tables() union all "
+                "select view_name from duckdb_views()) where contains(table_name, '__dbt_')"
+            ).fetchone()[0] in (None, [])
+        finally:
+            connection.close()
+
+        # Kill a publish while it writes the new file, then publish again.
+        temp = publish.temp_path(serving)
+        published = make("publish", env, log)
+        deadline = time.monotonic() + 120
+        while not temp.exists() and published.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+        caught = published.poll() is None
+        os.killpg(published.pid, signal.SIGKILL)
+        published.wait()
+        if caught:
+            report.append("killed a publish while it wrote the new file")
+        assert fingerprint(serving, relations) == clean
+        assert make("publish", env, log).wait(timeout=300) == 0, log.read_text()[-3000:]
+        assert not temp.exists() and not publish.wal_path(serving).exists()
+        assert fingerprint(serving, relations) == clean
+    finally:
+        summary = reader.finish()
+    report.append(f"reader: {summary['reads']} consistent reads, {summary['error_count']} "
+                  f"errors, {len(summary['versions'])} versions seen")
+    print("\n" + "\n".join(report))
+    (root / "report.txt").write_text("\n".join(report) + "\n" + json.dumps(summary))
+    assert summary["error_count"] == 0, summary["errors"]
+    assert summary["inconsistent"] == []
+    assert len(summary["versions"]) >= 3, summary["versions"]  # build 1, build 2, last publish
+    assert summary["versions"] == sorted(summary["versions"])
+    assert summary["reads"] >= 50

@@ -122,6 +122,10 @@ checked as (
             ('unknown_enum', "channel not in ('WEB', 'APP', 'WHATSAPP')
                 or unknown_sender_role_count > 0"),
             ('future_timestamp', "started_at > " ~ extracted_at()),
+            ('oversized_text', is_oversized_text(text_lists=[
+                "json_extract_string(messages_json, '$[*].text')",
+                "json_extract_string(messages_json, '$[*].body')",
+            ])),
         ]) }} as row_reject_reason
     from typed
 ),

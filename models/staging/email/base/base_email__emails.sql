@@ -28,6 +28,7 @@ checked as (
                 or from_address is null or body is null"),
             ('invalid_email', "not " ~ is_valid_email('from_address')),
             ('future_timestamp', "received_at > " ~ extracted_at()),
+            ('oversized_text', is_oversized_text(['subject', 'body'])),
         ]) }} as row_reject_reason
     from typed
 ),

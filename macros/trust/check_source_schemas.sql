@@ -1,0 +1,167 @@
+{#-
+    Source schema drift check (on-run-start hook; also `dbt run-operation check_source_schemas`).
+
+    For every source table read from a file (an `external_location` in its source YAML) it reads
+    the file's schema the way the source reads it (`describe select * from <relation> limit 0`)
+    and compares it with the declared columns and their `data_type`:
+    - the file is missing or empty -> error naming the file and the fix;
+    - a declared column is missing, or its type changed -> error naming the source, the file,
+      the column and what changed;
+    - a column nobody declared -> a warning naming it (models do not read it until one is
+      declared).
+    All errors are collected and raised together, so one run lists every problem.
+    A column or table with `meta: {optional: true}` may be absent (an info line, not an error);
+    `optional: [dev, ci]` makes it optional on those targets only.
+    Columns added by the reader itself (file_row_number, filename, ordinality) need no
+    declaration. See docs/raw_source_contract.md, "Schema drift".
+-#}
+{% macro check_source_schemas() -%}
+    {%- if not execute -%}
+        {{- return('select 1') -}}
+    {%- endif -%}
+    {%- set checks = [] -%}
+    {%- for node in graph.sources.values() | sort(attribute='unique_id') -%}
+        {%- set location = node.meta.get('external_location')
+            or node.source_meta.get('external_location') -%}
+        {%- if location -%}
+            {%- set relation = source(node.source_name, node.name) | string -%}
+            {%- set path_match = modules.re.search("'([^']+)'", relation) -%}
+            {%- if path_match -%}
+                {%- do checks.append({
+                    'node': node,
+                    'relation': relation,
+                    'path': path_match.group(1),
+                }) -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if checks | length == 0 -%}
+        {{- return('select 1') -}}
+    {%- endif -%}
+
+    {#- One query for the size of every file that exists (glob: a missing file is no row). -#}
+    {%- set globs = [] -%}
+    {%- for check in checks -%}
+        {%- do globs.append('select ' ~ loop.index0 ~ ' as check_index, globbed.file as file_path'
+            ~ ' from glob(' ~ sql_quoted(check.path) ~ ') as globbed') -%}
+    {%- endfor -%}
+    {%- set found = run_query(globs | join(' union all ')) -%}
+    {%- set existing = {} -%}
+    {%- for row in found.rows -%}
+        {%- do existing.update({row['check_index']: row['file_path']}) -%}
+    {%- endfor -%}
+    {%- set sizes = {} -%}
+    {%- if existing | length > 0 -%}
+        {%- set quoted_paths = [] -%}
+        {%- for file_path in existing.values() -%}
+            {%- do quoted_paths.append(sql_quoted(file_path)) -%}
+        {%- endfor -%}
+        {%- set blob_sql = 'select filename, size from read_blob(['
+            ~ quoted_paths | join(', ') ~ '])' -%}
+        {%- for row in run_query(blob_sql).rows -%}
+            {%- do sizes.update({row['filename']: row['size']}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+
+    {%- set errors = [] -%}
+    {%- set checked = [] -%}
+    {%- for check in checks -%}
+        {%- set node = check.node -%}
+        {%- set label = node.source_name ~ '.' ~ node.name ~ ' (' ~ check.path ~ ')' -%}
+        {%- set file_path = existing.get(loop.index0) -%}
+        {%- set is_optional = is_optional_here(node.meta.get('optional')) -%}
+        {%- set is_empty = file_path is not none and sizes.get(file_path, 1) == 0 -%}
+        {%- if file_path is none and is_optional -%}
+            {%- do log(label ~ ': file not present; optional on target ' ~ target.name ~ '.',
+                info=true) -%}
+        {%- endif -%}
+        {%- if file_path is none and not is_optional -%}
+            {%- do errors.append(label ~ ': file not found. Put the export there, or set '
+                ~ 'CX_RAW_DIR to the landing folder that holds it (now '
+                ~ env_var('CX_RAW_DIR', '<unset: data/raw>') ~ ').') -%}
+        {%- endif -%}
+        {%- if is_empty -%}
+            {%- do errors.append(label ~ ': file is empty (0 bytes). Re-export it; '
+                ~ 'scripts/check_raw.py checks every raw file before a build.') -%}
+        {%- endif -%}
+        {%- if file_path is not none and not is_empty -%}
+            {%- do errors.extend(source_column_drift(node, check.relation, label)) -%}
+            {%- do checked.append(label) -%}
+        {%- endif -%}
+    {%- endfor -%}
+
+    {%- if errors | length > 0 -%}
+        {%- do exceptions.raise_compiler_error(
+            'Source schema drift: ' ~ errors | length ~ ' problem(s) in the landing folder:\n  - '
+            ~ errors | join('\n  - ')) -%}
+    {%- endif -%}
+    {%- do log('Source schemas: ' ~ checked | length ~ ' raw file(s) checked; every declared '
+        ~ 'column is present with its declared type.', info=true) -%}
+    {{- return('select 1') -}}
+{%- endmacro %}
+
+{#- Errors for one readable source file: declared columns that are missing or retyped. New
+    columns are warned about here too (exceptions.warn). -#}
+{% macro source_column_drift(node, relation, label) -%}
+    {%- set reader_columns = ['file_row_number', 'filename', 'ordinality'] -%}
+    {%- set errors = [] -%}
+    {%- set fix_yaml = node.original_file_path -%}
+    {%- set described = run_query(
+        'describe select * from ' ~ relation ~ ' limit 0') -%}
+    {%- set actual = {} -%}
+    {%- for row in described.rows -%}
+        {%- do actual.update({row['column_name'] | lower: row['column_type']}) -%}
+    {%- endfor -%}
+    {%- set declared = {} -%}
+    {%- for column in node.columns.values() -%}
+        {%- do declared.update({column.name | lower: column}) -%}
+    {%- endfor -%}
+    {%- for name, column in declared.items() -%}
+        {%- set declared_type = normalized_data_type(column.data_type or '') -%}
+        {%- set actual_type = normalized_data_type(actual.get(name, '')) -%}
+        {%- set is_missing = name not in actual
+            and not is_optional_here(column.meta.get('optional')) -%}
+        {%- set is_retyped = name in actual and declared_type and declared_type != actual_type -%}
+        {%- if is_missing -%}
+            {%- do errors.append(label ~ ': column ' ~ name ~ ' is missing (declared '
+                ~ (declared_type or 'without a type') ~ ' in ' ~ fix_yaml ~ ').') -%}
+        {%- endif -%}
+        {%- if is_retyped -%}
+            {%- do errors.append(label ~ ': column ' ~ name ~ ' was ' ~ declared_type
+                ~ ', is now ' ~ actual_type ~ '. Fix the export, or change its data_type in '
+                ~ fix_yaml ~ ' and the models that read it.') -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for name, data_type in actual.items() -%}
+        {%- if name not in declared and name not in reader_columns -%}
+            {%- do exceptions.warn('Source schema drift: ' ~ label ~ ': new column '
+                ~ name ~ ' (' ~ data_type ~ ') is not declared and is ignored; declare '
+                ~ 'it in ' ~ fix_yaml ~ ' when a model should read it.') -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return(errors) -}}
+{%- endmacro %}
+
+
+
+{#- A DuckDB type name in one spelling: upper case, single spaces, no space after commas. -#}
+{% macro normalized_data_type(data_type) -%}
+    {%- set collapsed = modules.re.sub('\\s+', ' ', data_type | string | trim | upper) -%}
+    {{- return(modules.re.sub('\\s*,\\s*', ',', collapsed)) -}}
+{%- endmacro %}
+
+
+{#- Whether a `meta.optional` value (true, or a list of target names) lets the thing be absent on
+    the current target. -#}
+{% macro is_optional_here(optional) -%}
+    {%- if optional is sequence and optional is not string -%}
+        {{- return(target.name in optional) -}}
+    {%- endif -%}
+    {{- return(optional is true) -}}
+{%- endmacro %}
+
+
+{#- A SQL string literal of a Python string (single quotes doubled). -#}
+{% macro sql_quoted(text) -%}
+    {{- return("'" ~ (text | string | replace("'", "''")) ~ "'") -}}
+{%- endmacro %}

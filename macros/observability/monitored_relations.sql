@@ -1,0 +1,68 @@
+{#-
+    The relations whose daily volume and freshness are watched (models/audit): every source
+    table with an event stream, read through its staging model, and every fct_ mart. Each entry:
+    relation (a model name), layer ('source' or 'fact'), event_column (the relation's natural
+    event timestamp or date, UTC) and fill_missing_days (true: a day without rows counts as 0,
+    as for every event stream; false for weekly and as-of snapshot grains, whose rows fall on
+    one day per week or per build). Entity and reference tables (companies, customers, agents,
+    stores, products) have no event stream: their rows are accounted for by
+    source_reconciliation and the run log. Raw receipt_items carry no timestamp of their own;
+    their volume is watched through fct_receipt_items (the receipt's time).
+-#}
+{% macro observability_monitored_relations() -%}
+    {{- return([
+        {'relation': 'stg_support__tickets', 'layer': 'source',
+            'event_column': 'created_at', 'fill_missing_days': true},
+        {'relation': 'stg_support__ticket_interactions', 'layer': 'source',
+            'event_column': 'interaction_at', 'fill_missing_days': true},
+        {'relation': 'stg_retail__receipts', 'layer': 'source',
+            'event_column': 'transacted_at', 'fill_missing_days': true},
+        {'relation': 'stg_chat__conversations', 'layer': 'source',
+            'event_column': 'started_at', 'fill_missing_days': true},
+        {'relation': 'stg_chat__messages', 'layer': 'source',
+            'event_column': 'sent_at', 'fill_missing_days': true},
+        {'relation': 'stg_email__emails', 'layer': 'source',
+            'event_column': 'received_at', 'fill_missing_days': true},
+        {'relation': 'stg_crm__incoming_customers', 'layer': 'source',
+            'event_column': 'received_at', 'fill_missing_days': true},
+        {'relation': 'fct_tickets', 'layer': 'fact',
+            'event_column': 'created_at', 'fill_missing_days': true},
+        {'relation': 'fct_sla_events', 'layer': 'fact',
+            'event_column': 'sla_started_at', 'fill_missing_days': true},
+        {'relation': 'fct_ticket_backlog_daily', 'layer': 'fact',
+            'event_column': 'backlog_date', 'fill_missing_days': true},
+        {'relation': 'fct_agent_performance', 'layer': 'fact',
+            'event_column': 'week_start_date', 'fill_missing_days': false},
+        {'relation': 'fct_ops_alerts', 'layer': 'fact',
+            'event_column': 'alert_date', 'fill_missing_days': true},
+        {'relation': 'fct_chat_conversations', 'layer': 'fact',
+            'event_column': 'started_at', 'fill_missing_days': true},
+        {'relation': 'fct_chat_messages', 'layer': 'fact',
+            'event_column': 'sent_at', 'fill_missing_days': true},
+        {'relation': 'fct_emails', 'layer': 'fact',
+            'event_column': 'received_at', 'fill_missing_days': true},
+        {'relation': 'fct_customer_risk_signals', 'layer': 'fact',
+            'event_column': 'as_of_at', 'fill_missing_days': false},
+        {'relation': 'fct_customer_matches', 'layer': 'fact',
+            'event_column': 'received_at', 'fill_missing_days': true},
+        {'relation': 'fct_company_health', 'layer': 'fact',
+            'event_column': 'as_of_at', 'fill_missing_days': false},
+        {'relation': 'fct_receipts', 'layer': 'fact',
+            'event_column': 'transacted_at', 'fill_missing_days': true},
+        {'relation': 'fct_receipt_items', 'layer': 'fact',
+            'event_column': 'transacted_at', 'fill_missing_days': true},
+    ]) -}}
+{%- endmacro %}
+
+
+{#-
+    Freshness threshold in hours for `relation`: its entry in var freshness_warn_after_hours,
+    else that var's `default`. none (null in the var) means the relation is not checked.
+-#}
+{% macro freshness_warn_after_hours(relation) -%}
+    {%- set thresholds = var('freshness_warn_after_hours', {}) -%}
+    {%- if relation in thresholds -%}
+        {{- return(thresholds[relation]) -}}
+    {%- endif -%}
+    {{- return(thresholds.get('default', 48)) -}}
+{%- endmacro %}

@@ -14,7 +14,7 @@ scores as (
 
 conversations as (
     select * from {{ ref('int_chat_conversations_matched') }}
-    where started_at <= {{ as_of_at() }}
+    where started_at <= {{ as_of_at() }} and {{ is_retained('started_at', 'curated') }}
 ),
 
 final as (

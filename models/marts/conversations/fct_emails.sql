@@ -14,7 +14,7 @@ with
 
 emails as (
     select * from {{ ref('int_emails_matched') }}
-    where received_at <= {{ as_of_at() }}
+    where received_at <= {{ as_of_at() }} and {{ is_retained('received_at', 'curated') }}
 ),
 
 scores as (

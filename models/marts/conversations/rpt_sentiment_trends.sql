@@ -171,3 +171,5 @@ final as (
 )
 
 select * from final
+-- Computed from the curated email and chat marts, so it reaches back only as far as they do.
+where {{ is_retained('week_start_date', 'curated') }}

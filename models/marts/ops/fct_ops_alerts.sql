@@ -179,3 +179,4 @@ final as (
 )
 
 select * from final
+where {{ is_retained('alert_date', 'metrics') }}

@@ -41,3 +41,4 @@ final as (
 )
 
 select * from final
+where {{ is_retained('spend_month', 'metrics') }}

@@ -124,3 +124,4 @@ final as (
 )
 
 select * from final
+where {{ is_retained('backlog_date', 'metrics') }}

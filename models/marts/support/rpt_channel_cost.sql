@@ -72,3 +72,4 @@ final as (
 )
 
 select * from final
+where {{ is_retained('month_start_date', 'metrics') }}

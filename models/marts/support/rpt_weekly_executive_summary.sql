@@ -148,3 +148,4 @@ final as (
 )
 
 select * from final
+where {{ is_retained('week_start_date', 'metrics') }}

@@ -239,9 +239,13 @@ def _check_csv(raw: RawFile, con: duckdb.DuckDBPyConnection, report: Report) -> 
                  con.execute(f"describe select * from {raw.relation}").fetchall()]
         con.execute(f"select count(*) from {raw.relation}").fetchone()
     except duckdb.Error as error:
+        crlf = head.count(b"\r\n")
+        mixed = 0 < crlf < head.count(b"\n")
+        hint = (" It mixes \\r\\n and \\n line endings: use one throughout." if mixed else "")
         report.problems.append(
             f"{raw.path}: {raw.label} is not readable as comma-separated, '\"'-quoted UTF-8 CSV "
-            f"with a header ({_first_line(str(error))}). Fix: re-export it in that dialect.")
+            f"with a header ({_first_line(str(error))}).{hint} Fix: re-export it in that "
+            f"dialect.")
         return
     missing = [c for c in raw.columns if c not in found and c != "ordinality"]
     if missing and len(found) <= 2:

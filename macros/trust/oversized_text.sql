@@ -40,7 +40,10 @@
 {%- endmacro %}
 
 {% macro duckdb__max_text_bytes_in_list(text_list) -%}
-    (select max(strlen(list_texts.text_value)) from unnest({{ text_list }}) as list_texts (text_value))
+    (
+        select max(strlen(list_texts.text_value))
+        from unnest({{ text_list }}) as list_texts (text_value)
+    )
 {%- endmacro %}
 
 {% macro default__max_text_bytes_in_list(text_list) -%}

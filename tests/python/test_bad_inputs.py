@@ -1,17 +1,20 @@
 """Bad raw inputs end in a clear message naming the file, or in quarantine with a reason.
 
 Issue 6, "Crash safety and bad input" and "Contracts and drift". Three layers are tested:
-- file level, scripts/check_raw.py (cx_warehouse.preflight): truncated Parquet, an empty file, a
-  missing file, CSV with a wrong delimiter, CSV in a wrong encoding, JSON Lines with a byte-order
-  mark: one line per problem naming the file and the fix, exit code 2, no traceback;
-- schema drift, the dbt on-run-start hook check_source_schemas: a missing column, a retyped
-  column and a missing file fail with the source, file, column and change named; a new column is
-  a warning and the build goes on;
-- row level, ONE small dbt run (scale 0.05, staging + quarantine + reconciliation only) with every
+- file level, scripts/check_raw.py (cx_warehouse.preflight), no dbt: truncated Parquet, empty
+  files, a missing file, CSV with a wrong delimiter, a wrong encoding or mixed line endings,
+  UTF-16 and non-JSON-Lines text: one line per problem naming the file and the fix, exit code 2,
+  no traceback. A UTF-8 byte-order mark is a warning only (DuckDB skips it; proven below);
+- row level, ONE small dbt run (scale 0.05; staging, quarantine and reconciliation models only;
+  their dbt data tests are replaced by the assertions here, which is 3x faster) with every
   row-level bad input injected together: a 10 MB chat message and a 10 MB email body are
   quarantined as oversized_text; unicode everywhere (emoji, RTL, combining marks, control
-  characters) is staged unchanged; a BOM before the first JSON line loses nothing; every raw row
-  is staged or quarantined (unaccounted_rows = 0) and the valid rows are all staged.
+  characters) is staged unchanged; a BOM before the first JSON line loses nothing; a new column
+  only warns; every raw row is staged or quarantined and every valid row is staged;
+- schema drift, the dbt on-run-start hook check_source_schemas (`dbt run-operation`, reusing
+  the run's parsed manifest): a missing column, a retyped column and a missing file fail with
+  the source, file, column and change named, all in one message.
+dbt runs in-process (dbtRunner) so the second invocation skips parsing, most of its cost.
 """
 
 from __future__ import annotations
@@ -121,6 +124,13 @@ def latin1_csv(path: Path) -> None:
     path.write_bytes("\n".join(lines).encode("latin-1", errors="replace"))
 
 
+def mixed_line_endings(path: Path) -> None:
+    with open(path, "a", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\r\n").writerow(
+            ["EML-9999999", "2026-03-01T10:00:00+00:00", "a@example.com", "s@example.com", "s",
+             "b"])
+
+
 CASES = {
     # case: (file, how to break it, words the one-line message must contain)
     "truncated_parquet": ("customers.parquet", truncate, ["support.customers", "truncated",
@@ -133,6 +143,8 @@ CASES = {
                                                           "Fix:"]),
     "csv_wrong_encoding": ("emails.csv", latin1_csv, ["email.emails", "is not UTF-8", "line",
                                                       "iconv"]),
+    "csv_mixed_line_endings": ("emails.csv", mixed_line_endings, ["email.emails",
+                                                                  "line endings", "Fix:"]),
     "jsonl_utf16": ("chats.jsonl",
                     lambda p: p.write_bytes(p.read_text(encoding="utf-8").encode("utf-16")),
                     ["chat.chats", "UTF-16", "Fix:"]),

@@ -58,6 +58,8 @@ generate: $(BIN)/.installed ## (Re)generate the synthetic dataset (SCALE=1 SEED=
 # The marker keeps `make publish` from publishing a build that was killed or failed half-way.
 build: $(BIN)/.installed $(CX_RAW_DIR)/_extract.json ## Build the warehouse (dbt seeds, models, tests), then publish
 	@mkdir -p $(dir $(CX_WAREHOUSE_PATH))
+	@# Bad or missing raw files stop here with one line per file and its fix (no stack trace).
+	$(BIN)/python scripts/check_raw.py --raw-dir $(CX_RAW_DIR) --target dev
 	@touch $(CX_WAREHOUSE_PATH).build-in-progress
 	$(call DBT_BUILD,--target dev)
 	@rm -f $(CX_WAREHOUSE_PATH).build-in-progress
@@ -80,6 +82,7 @@ test-dbt: $(BIN)/.installed-embeddings ## dbt build + tests on a small generated
 	rm -rf $(CI_DIR) && mkdir -p $(CI_DIR)
 	$(BIN)/python scripts/generate_data.py --scale $(CI_SCALE) --seed $(CI_SEED) --quiet \
 		--out $(CI_DIR)/raw --truth-out $(CI_DIR)/truth
+	$(BIN)/python scripts/check_raw.py --raw-dir $(CI_DIR)/raw --target ci
 	set -o pipefail; $(CI_ENV) $(DBT) build --exclude tag:post_build --target ci \
 		| tee $(CI_DIR)/build.log; rc=$$?; echo $$rc > $(CI_DIR)/build.rc; exit $$rc
 	set -o pipefail; $(CI_ENV) $(DBT) test --select tag:post_build --target ci \

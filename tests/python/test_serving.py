@@ -76,6 +76,8 @@ while not os.path.exists(stop):
             for _ in range(2):  # a second query on the same, possibly replaced, file
                 version, problems = check(connection)
                 reads += 1
+                if reads == 1:
+                    open(stop + ".ready", "w").close()
                 if problems:
                     inconsistent.append([version, problems[:3]])
                 if not versions or versions[-1] != version:
@@ -97,11 +99,20 @@ class Reader:
     def __init__(self, serving: Path, workdir: Path, extra_checks: tuple[str, ...] = ()):
         self.stop = workdir / "reader.stop"
         self.stop.unlink(missing_ok=True)
+        Path(f"{self.stop}.ready").unlink(missing_ok=True)
         self.process = subprocess.Popen(
             [sys.executable, "-c", READER, str(serving), str(self.stop),
              json.dumps(list(extra_checks))],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        """Until the reader has done its first read."""
+        ready, deadline = Path(f"{self.stop}.ready"), time.monotonic() + timeout
+        while not ready.exists():
+            assert self.process.poll() is None and time.monotonic() < deadline, \
+                "the reader never managed a first read"
+            time.sleep(0.02)
 
     def finish(self) -> dict:
         self.stop.touch()
@@ -268,11 +279,13 @@ def test_reader_sees_old_or_new_version_while_republished(tmp_path):
     reader = Reader(serving, tmp_path, extra_checks=(
         "select count(*) = 1000 * max(version) from marts.fct_orders",
     ))
-    publishes = 8
-    for version in range(2, publishes + 2):
-        make_warehouse(warehouse, version=version, rows=1000)
+    reader.wait_ready()
+    publishes, started = 0, time.monotonic()
+    while publishes < 8 or time.monotonic() - started < 2.0:
+        publishes += 1
+        make_warehouse(warehouse, version=publishes + 1, rows=1000)
         publish.publish(warehouse, serving, log=lambda line: None)
-    time.sleep(0.3)
+    time.sleep(0.2)
     summary = reader.finish()
     assert summary["error_count"] == 0, summary["errors"]
     assert summary["inconsistent"] == []
@@ -299,8 +312,7 @@ def test_killed_publish_leaves_the_old_serving_file(tmp_path):
     while not temp.exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
     caught = process.poll() is None
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+    kill_group(process)
     assert caught, "the publish ended before it could be killed while writing"
     assert fingerprint(serving, [("marts", "fct_orders")]) == before
     # The next publish clears what the killed one left and swaps in the new version.
@@ -341,6 +353,32 @@ def make(target: str, env: dict[str, str], log: Path) -> subprocess.Popen:
     return subprocess.Popen(["make", "--no-print-directory", target], cwd=REPO, env=env,
                             stdout=log.open("a"), stderr=subprocess.STDOUT,
                             start_new_session=True)
+
+
+def kill_group(process: subprocess.Popen) -> None:
+    """SIGKILL a process group and wait until every thread of every member has exited: the
+    children of make are reparented when make dies, and a multi-threaded process (dbt, DuckDB)
+    holds its file locks until its last thread is gone, even when its main thread already
+    shows as a zombie."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 60
+    alive: list[str] = ["?"]
+    while alive and time.monotonic() < deadline:
+        alive = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                if int(stat.read_text().rsplit(")", 1)[1].split()[2]) != process.pid:
+                    continue  # another process group
+                states = [task.read_text().rsplit(")", 1)[1].split()[0]
+                          for task in stat.parent.glob("task/*/stat")]
+            except (OSError, IndexError, ValueError):
+                continue  # exited while being read
+            if any(state != "Z" for state in states):
+                alive.append(stat.parent.name)
+        if alive:
+            time.sleep(0.05)
+    assert not alive, f"processes {alive} of the killed group are still running"
 
 
 def last_progress(log: Path) -> str:
@@ -402,8 +440,7 @@ def test_make_build_with_readers_and_kills(tmp_path):
                     time.sleep(0.1)
             time.sleep(delay)
             assert build.poll() is None, f"the build ended before it could be killed {label}"
-            os.killpg(build.pid, signal.SIGKILL)
-            build.wait()
+            kill_group(build)
             report.append(f"killed {label}: {last_progress(log)}")
             # The killed warehouse still opens (DuckDB replays its WAL) and, until a build
             # completes, readers keep the clean build's serving file.
@@ -435,8 +472,7 @@ def test_make_build_with_readers_and_kills(tmp_path):
         while not temp.exists() and published.poll() is None and time.monotonic() < deadline:
             time.sleep(0.002)
         caught = published.poll() is None
-        os.killpg(published.pid, signal.SIGKILL)
-        published.wait()
+        kill_group(published)
         if caught:
             report.append("killed a publish while it wrote the new file")
         assert fingerprint(serving, relations) == clean

@@ -101,9 +101,10 @@ def health(con) -> pd.DataFrame:
     strict=True,
     reason=(
         "Known gap, issue 4 stays open: on the test dataset (scale 1, seed 42: 100 companies, "
-        "16 churners) our score's AUC is 0.705 < 0.75 (CRM 0.683); it passes at scale 10 "
-        "(0.796 vs 0.781) but leans on the CRM score as an input. strict: if the scorecard "
-        "improves enough to pass, this marker must go."
+        "16 churners) our score's AUC is 0.745 < 0.75 (behaviour only 0.757, CRM 0.683; the "
+        "weights were fitted on other seeds and not changed after this was measured); it "
+        "passes at scale 10 (seed 42: 0.810 vs CRM 0.781). strict: if the scorecard improves "
+        "enough to pass, this marker must go."
     ),
 )
 def test_churn_score_auc_beats_the_bar_and_the_crm(built_warehouse, health):
@@ -135,23 +136,52 @@ def test_high_tier_churns_more_than_low_tier(built_warehouse, health):
 # --------------------------------------------------------------------------------------------
 
 COMPONENTS = list(PROJECT_VARS["churn_scorecard"])
+TICKET_MIX = ("complaints", "negative_sentiment", "sla_breaches", "urgent_tickets",
+              "technical_issues")
 
 
-def test_scorecard_total_is_the_weighted_mean_of_its_components(health):
-    assert len(COMPONENTS) == 8
-    weights = {name: spec["weight"] for name, spec in PROJECT_VARS["churn_scorecard"].items()}
-    for row in health.itertuples(index=False):
-        scores = {name: getattr(row, f"{name}_score") for name in COMPONENTS}
-        present = {name: score for name, score in scores.items() if not pd.isna(score)}
-        total = sum(weights[n] * s for n, s in present.items()) / sum(weights[n] for n in present)
-        behaviour = {n: s for n, s in present.items() if n != "crm_risk"}
-        behaviour_total = (sum(weights[n] * s for n, s in behaviour.items())
+def test_scorecard_total_is_the_evidence_weighted_mean_of_its_components(con, health):
+    """weight = the var's weight per observation x the observations behind the value
+    (recomputed here from the row's counts and the size band's mean ticket count);
+    total = sum(weight x score) / sum(weight) over the components with a value."""
+    assert len(COMPONENTS) == 11
+    spec = PROJECT_VARS["churn_scorecard"]
+    sizes = con.execute("select company_id, company_size from marts.dim_companies").df()
+    frame = health.merge(sizes, on="company_id")
+    band_mean = frame.groupby("company_size")["ticket_count"].transform("mean")
+    for row, peer_mean in zip(frame.itertuples(index=False), band_mean):
+        observations = {"baseline": 1, "crm_risk": 1, "transaction_volume": 1,
+                        "nps": row.nps_response_count, "csat": row.csat_response_count,
+                        "ticket_volume": peer_mean,
+                        **{name: row.ticket_count for name in TICKET_MIX}}
+        weights, scores = {}, {}
+        for name in COMPONENTS:
+            score, weight = getattr(row, f"{name}_score"), getattr(row, f"{name}_weight")
+            if pd.isna(score):
+                assert pd.isna(weight), (row.company_id, name)
+                continue
+            assert math.isclose(weight, spec[name]["weight"] * observations[name],
+                                rel_tol=1e-9, abs_tol=1e-12), (row.company_id, name)
+            weights[name], scores[name] = weight, score
+        total = sum(weights[n] * scores[n] for n in scores) / sum(weights.values())
+        behaviour = [n for n in scores if n != "crm_risk"]
+        behaviour_total = (sum(weights[n] * scores[n] for n in behaviour)
                            / sum(weights[n] for n in behaviour))
         assert math.isclose(row.churn_risk_score, total, abs_tol=1e-9), row.company_id
         assert math.isclose(row.behaviour_risk_score, behaviour_total, abs_tol=1e-9)
         tier = ("high" if total >= PROJECT_VARS["churn_tier_high"]
                 else "medium" if total >= PROJECT_VARS["churn_tier_medium"] else "low")
         assert row.churn_risk_tier == tier
+
+
+def test_more_evidence_moves_a_company_further_from_the_baseline(health):
+    """With no answers and no tickets a company's behaviour score is pulled to the baseline;
+    the behaviour score of companies with many answers spreads wider than of those with few."""
+    baseline = 100 * PROJECT_VARS["churn_portfolio_risk"]
+    answers = health["nps_response_count"] + health["csat_response_count"]
+    spread = (health["behaviour_risk_score"] - baseline).abs()
+    few, many = spread[answers <= answers.median()], spread[answers > answers.median()]
+    assert many.mean() > few.mean()
 
 
 def test_component_scores_follow_their_anchors(health):
@@ -166,11 +196,17 @@ def test_component_scores_follow_their_anchors(health):
 
 
 def test_every_component_explains_itself_with_its_value(health):
-    """Each count component's reason starts with the count it scored; the CRM's reason
-    quotes its score; every company has reasons and a top-reasons line."""
-    for name in ("urgent_tickets", "sla_breaches", "negative_sentiment", "technical_issues"):
-        for value, reason in zip(health[f"{name}_value"], health[f"{name}_reason"]):
-            assert reason.startswith(f"{int(value)} "), (name, value, reason)
+    """Each ticket-share component's reason starts with the 'k of n tickets' it scored; the
+    CRM's reason quotes its score; every company has reasons and a top-reasons line."""
+    for name in ("complaints", "negative_sentiment", "sla_breaches", "urgent_tickets"):
+        rows = zip(health[f"{name}_value"], health[f"{name}_reason"], health["ticket_count"])
+        for value, reason, tickets in rows:
+            part, total = reason.split(" tickets")[0].split(" of ")
+            assert int(total) == tickets, (name, reason)
+            if tickets:
+                assert math.isclose(int(part) / tickets, value), (name, value, reason)
+            else:
+                assert pd.isna(value), (name, value, reason)
     prefix = "the CRM's own churn score is "
     for value, reason in zip(health["crm_risk_value"], health["crm_risk_reason"]):
         assert reason.startswith(prefix)
@@ -309,3 +345,39 @@ def test_no_raw_personal_data_in_the_customer_360(raw, con, built_warehouse):
             text = "\n".join(frame[column].dropna().astype(str))
             leaked = sorted(secret for secret in secrets if secret in text)
             assert not leaked, f"{table}.{column} shows raw personal data"
+
+
+# --------------------------------------------------------------------------------------------
+# The fitting script (scripts/fit_churn_scorecard.py) - run here on the session's warehouse
+# only to test the script; the project's weights were fitted on other seeds, never on this one
+# --------------------------------------------------------------------------------------------
+
+
+def test_fitting_script_recovers_the_crm_measurement_line(built_warehouse, tmp_path):
+    """The CRM's score is the hidden risk plus noise in the generator, so the fitted line must
+    put zero_at near 0 and full_at near 1; every component of the var block is printed, and a
+    component whose fitted direction contradicts its reading gets weight 0."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "fit"
+    folder.mkdir()
+    (folder / "warehouse.duckdb").symlink_to(built_warehouse["db"])
+    (folder / "truth").symlink_to(built_warehouse["truth"])
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "fit_churn_scorecard.py"), str(folder)],
+        capture_output=True, text=True, timeout=120, check=True)
+    fitted = yaml.safe_load(result.stdout)
+    scorecard = fitted["churn_scorecard"]
+    assert list(scorecard) == list(PROJECT_VARS["churn_scorecard"])
+    assert abs(scorecard["crm_risk"]["zero_at"]) < 0.1
+    assert abs(scorecard["crm_risk"]["full_at"] - 1) < 0.15
+    assert scorecard["nps"]["full_at"] < scorecard["nps"]["zero_at"]
+    assert 0.15 < fitted["churn_portfolio_risk"] < 0.45
+    for line in result.stdout.splitlines():
+        if "contradicts its reading" in line:
+            assert scorecard[line.removeprefix("# ").split(":")[0]]["weight"] == 0, line
+    missing = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "fit_churn_scorecard.py"), str(tmp_path / "no")],
+        capture_output=True, text=True, timeout=60)
+    assert missing.returncode != 0 and "not found" in missing.stderr

@@ -1,51 +1,89 @@
 {#-
-    One row per company and scorecard component: the component's value, its 0-100 risk score
-    (churn_component_score between the component's zero_at and full_at anchors of var
-    churn_scorecard), its weight and a sentence a person can read. Components and their values:
-    - satisfaction: CSAT and NPS averages shrunk to the portfolio mean, as a 0-100 index;
-    - ticket_volume: exposure-adjusted tickets against the size band's median (index);
-    - transaction_volume: monthly card volume against the size band's median (index);
-    - urgent_tickets, sla_breaches, negative_sentiment, technical_issues: counts in the
-      look-back window (every channel for the last two);
-    - crm_risk: the CRM's own churn_risk_score.
+    One row per company and scorecard component (var churn_scorecard). Each component reads
+    one measured signal and scores the churn risk (0-100) that signal implies on its own:
+    linear between the value expected of a company at risk 0 (zero_at) and at risk 1
+    (full_at), clamped (churn_component_score). Its weight is the evidence behind it: the
+    component's weight per observation x the observations its value rests on (answers,
+    tickets, a peer's expected tickets; 1 for a single number), so two NPS answers count twice
+    one. The baseline component is the portfolio's average risk with weight 1: it is where a
+    company with little evidence stays. Components and their values:
+    - baseline: var churn_portfolio_risk;
+    - crm_risk: the CRM's own churn_risk_score;
+    - nps, csat: the average answer on the look-back's tickets;
+    - ticket_volume: tickets / the size band's mean (observations: the band's mean);
+    - transaction_volume: ln(monthly card volume / the size band's geometric mean);
+    - complaints, negative_sentiment, sla_breaches, urgent_tickets, technical_issues: the
+      share of the look-back's tickets (COMPLAINT category, negative description, breached
+      SLA, HIGH or CRITICAL, TECHNICAL category); the reasons also count chats and emails.
+    contribution = weight x (score - baseline score): what the component adds to the company's
+    risk above the portfolio's average (before dividing by the total weight).
 -#}
 {%- set scorecard = var('churn_scorecard') -%}
 {%- set lookback = var('churn_lookback_days') | string -%}
 {%- set recent = var('churn_recent_days') | string -%}
+{%- set baseline_score = churn_component_score(
+    var('churn_portfolio_risk'), scorecard.baseline.zero_at, scorecard.baseline.full_at) -%}
 with
 
 company_signals as (
     select * from {{ ref('int_company_signals_aggregated') }}
 ),
 
-satisfaction as (
+baseline as (
     select
         company_id,
-        'satisfaction' as component,
-        satisfaction_index as component_value,
+        'baseline' as component,
+        {{ var('churn_portfolio_risk') }} as component_value,
+        1 as observation_count,
+        'the portfolio''s average churn risk is '
+        || {{ reason_number(var('churn_portfolio_risk'), 2) }}
+        || ': where a company without other evidence stays' as reason
+    from company_signals
+),
+
+crm_risk as (
+    select
+        company_id,
+        'crm_risk' as component,
+        crm_churn_risk_score as component_value,
+        case when crm_churn_risk_score is not null then 1 else 0 end as observation_count,
         case
-            when csat_response_count + nps_response_count = 0
-                then
-                    'no CSAT or NPS answer in the last {{ lookback }} days: the portfolio '
-                    || 'average is assumed (index '
-                    || {{ reason_count('round(satisfaction_index)') }} || ')'
+            when crm_churn_risk_score is null then 'no churn score in the CRM'
+            else 'the CRM''s own churn score is ' || {{ reason_number('crm_churn_risk_score', 2) }}
+        end as reason
+    from company_signals
+),
+
+nps as (
+    select
+        company_id,
+        'nps' as component,
+        nps_average as component_value,
+        nps_response_count as observation_count,
+        case
+            when nps_response_count = 0
+                then 'no NPS answer in the last {{ lookback }} days'
             else
-                case
-                    when csat_response_count = 0 then 'no CSAT answer'
-                    else
-                        'CSAT ' || {{ reason_number('csat_average', 1) }} || ' from '
-                        || {{ reason_count('csat_response_count') }} || ' answers'
-                end
-                || ', '
-                || case
-                    when nps_response_count = 0 then 'no NPS answer'
-                    else
-                        'NPS answer ' || {{ reason_number('nps_average', 1) }} || ' from '
-                        || {{ reason_count('nps_response_count') }} || ' answers'
-                end
-                || ' (portfolio: CSAT ' || {{ reason_number('portfolio_csat_average', 1) }}
-                || ', NPS ' || {{ reason_number('portfolio_nps_average', 1) }}
-                || '); satisfaction index ' || {{ reason_count('round(satisfaction_index)') }}
+                'NPS answer ' || {{ reason_number('nps_average', 1) }} || ' on average from '
+                || {{ reason_count('nps_response_count') }} || ' answers in the last '
+                || '{{ lookback }} days'
+        end as reason
+    from company_signals
+),
+
+csat as (
+    select
+        company_id,
+        'csat' as component,
+        csat_average as component_value,
+        csat_response_count as observation_count,
+        case
+            when csat_response_count = 0
+                then 'no CSAT answer in the last {{ lookback }} days'
+            else
+                'CSAT ' || {{ reason_number('csat_average', 1) }} || ' on average from '
+                || {{ reason_count('csat_response_count') }} || ' answers in the last '
+                || '{{ lookback }} days'
         end as reason
     from company_signals
 ),
@@ -55,16 +93,17 @@ ticket_volume as (
         company_id,
         'ticket_volume' as component,
         ticket_volume_index as component_value,
+        coalesce(peer_mean_ticket_count, 0) as observation_count,
         {{ reason_count('ticket_count') }} || ' tickets in the last {{ lookback }} days'
         || case
             when exposure_days < {{ lookback }}
                 then ' (' || {{ reason_count('exposure_days') }} || ' days under contract)'
             else ''
         end
-        || ', volume index ' || {{ reason_number('ticket_volume_index', 2) }}
-        || ' against a median of ' || {{ reason_number('peer_median_ticket_rate', 1) }}
-        || ' for ' || company_size || ' companies; '
-        || {{ reason_count('ticket_count_recent') }} || ' in the last {{ recent }} days vs '
+        || ', ' || {{ reason_number('ticket_volume_index', 2) }} || 'x the mean of '
+        || {{ reason_number('peer_mean_ticket_count', 1) }} || ' for ' || company_size
+        || ' companies; ' || {{ reason_count('ticket_count_recent') }}
+        || ' in the last {{ recent }} days vs '
         || {{ reason_count('ticket_count_prior') }} || ' before' as reason
     from company_signals
 ),
@@ -73,14 +112,15 @@ transaction_volume as (
     select
         company_id,
         'transaction_volume' as component,
-        transaction_volume_index as component_value,
+        ln(transaction_volume_index) as component_value,
+        case when transaction_volume_index > 0 then 1 else 0 end as observation_count,
         case
             when monthly_transaction_volume is null then 'no monthly card volume in the CRM'
             else
                 'monthly card volume ' || {{ reason_count('round(monthly_transaction_volume)') }}
                 || ' is ' || {{ reason_number('transaction_volume_index', 2) }} || 'x the '
-                || company_size || ' median ('
-                || {{ reason_count('round(peer_median_transaction_volume)') }} || ')'
+                || company_size || ' geometric mean ('
+                || {{ reason_count('round(peer_geomean_transaction_volume)') }} || ')'
         end
         || '; loyalty purchases of its people '
         || {{ reason_count('round(loyalty_spend_recent)') }} || ' in the last {{ recent }} days vs '
@@ -88,24 +128,15 @@ transaction_volume as (
     from company_signals
 ),
 
-urgent_tickets as (
+complaints as (
     select
         company_id,
-        'urgent_tickets' as component,
-        urgent_ticket_count as component_value,
-        {{ reason_count('urgent_ticket_count') }} || ' HIGH or CRITICAL tickets of '
-        || {{ reason_count('ticket_count') }} || ' in the last {{ lookback }} days' as reason
-    from company_signals
-),
-
-sla_breaches as (
-    select
-        company_id,
-        'sla_breaches' as component,
-        sla_breached_ticket_count as component_value,
-        {{ reason_count('sla_breached_ticket_count') }} || ' of '
+        'complaints' as component,
+        1.0 * complaint_ticket_count / nullif(ticket_count, 0) as component_value,
+        ticket_count as observation_count,
+        {{ reason_count('complaint_ticket_count') }} || ' of '
         || {{ reason_count('ticket_count') }}
-        || ' tickets of the last {{ lookback }} days breached an SLA' as reason
+        || ' tickets of the last {{ lookback }} days were complaints' as reason
     from company_signals
 ),
 
@@ -113,12 +144,37 @@ negative_sentiment as (
     select
         company_id,
         'negative_sentiment' as component,
-        negative_contact_count as component_value,
-        {{ reason_count('negative_contact_count') }} || ' of '
-        || {{ reason_count('contact_count') }}
-        || ' contacts in the last {{ lookback }} days were negative ('
-        || {{ reason_count('negative_ticket_count') }} || ' tickets, '
-        || {{ reason_count('negative_conversation_count') }} || ' chats or emails)' as reason
+        1.0 * negative_ticket_count / nullif(ticket_count, 0) as component_value,
+        ticket_count as observation_count,
+        {{ reason_count('negative_ticket_count') }} || ' of '
+        || {{ reason_count('ticket_count') }}
+        || ' tickets of the last {{ lookback }} days were negative (and '
+        || {{ reason_count('negative_conversation_count') }} || ' of '
+        || {{ reason_count('contact_count - ticket_count') }} || ' chats or emails)' as reason
+    from company_signals
+),
+
+sla_breaches as (
+    select
+        company_id,
+        'sla_breaches' as component,
+        1.0 * sla_breached_ticket_count / nullif(ticket_count, 0) as component_value,
+        ticket_count as observation_count,
+        {{ reason_count('sla_breached_ticket_count') }} || ' of '
+        || {{ reason_count('ticket_count') }}
+        || ' tickets of the last {{ lookback }} days breached an SLA' as reason
+    from company_signals
+),
+
+urgent_tickets as (
+    select
+        company_id,
+        'urgent_tickets' as component,
+        1.0 * urgent_ticket_count / nullif(ticket_count, 0) as component_value,
+        ticket_count as observation_count,
+        {{ reason_count('urgent_ticket_count') }} || ' of '
+        || {{ reason_count('ticket_count') }}
+        || ' tickets of the last {{ lookback }} days were HIGH or CRITICAL' as reason
     from company_signals
 ),
 
@@ -126,27 +182,17 @@ technical_issues as (
     select
         company_id,
         'technical_issues' as component,
-        technical_issue_count as component_value,
+        1.0 * technical_ticket_count / nullif(ticket_count, 0) as component_value,
+        ticket_count as observation_count,
         {{ reason_count('technical_issue_count') }}
         || ' technical issues in the last {{ lookback }} days ('
-        || {{ reason_count('technical_ticket_count') }} || ' tickets, '
+        || {{ reason_count('technical_ticket_count') }} || ' of '
+        || {{ reason_count('ticket_count') }} || ' tickets, '
         || {{ reason_count('technical_conversation_count') }} || ' chats or emails)'
         || case
             when technical_issue_count >= {{ var('risk_repeated_technical_issues') }}
                 then ': repeated'
             else ''
-        end as reason
-    from company_signals
-),
-
-crm_risk as (
-    select
-        company_id,
-        'crm_risk' as component,
-        crm_churn_risk_score as component_value,
-        case
-            when crm_churn_risk_score is null then 'no churn score in the CRM'
-            else 'the CRM''s own churn score is ' || {{ reason_number('crm_churn_risk_score', 2) }}
         end as reason
     from company_signals
 ),
@@ -161,12 +207,21 @@ components as (
             cast(component_value as double) as component_value,
             {{ churn_component_score('component_value', anchors.zero_at, anchors.full_at) }}
                 as component_score,
-            {{ anchors.weight }} as component_weight
+            observation_count,
+            {{ anchors.weight }} * observation_count as component_weight
         from {{ component }}
         {%- if not loop.last %}
             union all
         {%- endif %}
     {%- endfor %}
+),
+
+contributions as (
+    select
+        *,
+        component_weight * component_score as weighted_score,
+        component_weight * (component_score - {{ baseline_score }}) as contribution
+    from components
 ),
 
 final as (
@@ -177,13 +232,15 @@ final as (
         reason,
         component_value,
         component_score,
-        component_weight,
-        component_weight * component_score as weighted_score,
+        cast(observation_count as double) as observation_count,
+        cast(component_weight as double) as component_weight,
+        weighted_score,
+        contribution,
         row_number() over (
             partition by company_id
-            order by component_weight * coalesce(component_score, 0) desc, component
+            order by coalesce(contribution, 0) desc, component
         ) as contribution_rank
-    from components
+    from contributions
 )
 
 select * from final

@@ -2,12 +2,13 @@
     One row per company: every input of the churn scorecard as of the as-of instant, counted
     over the look-back window (var churn_lookback_days, 180) and, for trends, its recent part
     (var churn_recent_days, 90) against the days before. Peers are the companies of the same
-    size band. high_risk_customer_count counts the company's people flagged by the chat-insight
-    rule in fct_customer_risk_signals (the one place that rule is computed).
+    size band: ticket volume is compared with the band's mean ticket count, card volume with
+    the band's geometric mean (log scale: the CRM's volumes vary by a factor, not a sum).
+    high_risk_customer_count counts the company's people flagged by the chat-insight rule in
+    fct_customer_risk_signals (the one place that rule is computed).
 -#}
 {%- set lookback_days = var('churn_lookback_days') -%}
 {%- set recent_days = var('churn_recent_days') -%}
-{%- set prior_answers = var('churn_satisfaction_prior_answers') -%}
 {%- set lookback_start = dbt.dateadd('day', -lookback_days, as_of_at()) -%}
 {%- set recent_start = dbt.dateadd('day', -recent_days, as_of_at()) -%}
 with
@@ -56,6 +57,8 @@ ticket_signals as (
         ) as urgent_ticket_count,
         count(case when created_at > {{ lookback_start }} and is_sla_breached then 1 end)
             as sla_breached_ticket_count,
+        count(case when created_at > {{ lookback_start }} and category = 'COMPLAINT' then 1 end)
+            as complaint_ticket_count,
         count(case when created_at > {{ lookback_start }} then csat_score end)
             as csat_response_count,
         sum(case when created_at > {{ lookback_start }} then csat_score end) as csat_total,
@@ -140,6 +143,7 @@ joined as (
             as ticket_count_prior,
         coalesce(ticket_signals.urgent_ticket_count, 0) as urgent_ticket_count,
         coalesce(ticket_signals.sla_breached_ticket_count, 0) as sla_breached_ticket_count,
+        coalesce(ticket_signals.complaint_ticket_count, 0) as complaint_ticket_count,
         coalesce(ticket_signals.csat_response_count, 0) as csat_response_count,
         ticket_signals.csat_total,
         coalesce(ticket_signals.nps_response_count, 0) as nps_response_count,
@@ -164,31 +168,15 @@ joined as (
         on companies.company_id = loyalty_spend.company_id
 ),
 
-rated as (
-    select
-        *,
-        1.0 * ticket_count * {{ lookback_days }} / exposure_days as ticket_rate,
-        csat_total / nullif(csat_response_count, 0) as csat_average,
-        nps_total / nullif(nps_response_count, 0) as nps_average,
-        -- Answer-weighted means of the whole portfolio: the prior the averages shrink to.
-        sum(csat_total) over () / nullif(sum(csat_response_count) over (), 0)
-            as portfolio_csat_average,
-        sum(nps_total) over () / nullif(sum(nps_response_count) over (), 0)
-            as portfolio_nps_average
-    from joined
-),
-
 peers as (
     select
         *,
-        median(ticket_rate) over (partition by company_size) as peer_median_ticket_rate,
-        median(monthly_transaction_volume) over (partition by company_size)
-            as peer_median_transaction_volume,
-        (coalesce(csat_total, 0) + {{ prior_answers }} * portfolio_csat_average)
-        / (csat_response_count + {{ prior_answers }}) as csat_shrunk,
-        (coalesce(nps_total, 0) + {{ prior_answers }} * portfolio_nps_average)
-        / (nps_response_count + {{ prior_answers }}) as nps_shrunk
-    from rated
+        csat_total / nullif(csat_response_count, 0) as csat_average,
+        nps_total / nullif(nps_response_count, 0) as nps_average,
+        avg(1.0 * ticket_count) over (partition by company_size) as peer_mean_ticket_count,
+        exp(avg(ln(monthly_transaction_volume)) over (partition by company_size))
+            as peer_geomean_transaction_volume
+    from joined
 ),
 
 final as (
@@ -203,20 +191,15 @@ final as (
         ticket_count,
         ticket_count_recent,
         ticket_count_prior,
-        ticket_rate,
-        peer_median_ticket_rate,
-        (ticket_rate + 1) / (peer_median_ticket_rate + 1) as ticket_volume_index,
+        peer_mean_ticket_count,
+        ticket_count / nullif(peer_mean_ticket_count, 0) as ticket_volume_index,
         urgent_ticket_count,
         sla_breached_ticket_count,
+        complaint_ticket_count,
         csat_response_count,
         csat_average,
         nps_response_count,
         nps_average,
-        portfolio_csat_average,
-        portfolio_nps_average,
-        csat_shrunk,
-        nps_shrunk,
-        100.0 * ((csat_shrunk - 1) / 4.0 + nps_shrunk / 10.0) / 2.0 as satisfaction_index,
         contact_count,
         negative_contact_count,
         negative_ticket_count,
@@ -224,8 +207,8 @@ final as (
         technical_issue_count,
         technical_ticket_count,
         technical_issue_count - technical_ticket_count as technical_conversation_count,
-        peer_median_transaction_volume,
-        monthly_transaction_volume / nullif(peer_median_transaction_volume, 0)
+        peer_geomean_transaction_volume,
+        monthly_transaction_volume / nullif(peer_geomean_transaction_volume, 0)
             as transaction_volume_index,
         loyalty_spend_recent,
         loyalty_spend_prior,

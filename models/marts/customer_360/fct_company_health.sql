@@ -1,12 +1,12 @@
 {#-
     One row per company as of the as-of instant: the churn scorecard. Each component carries
-    its value, its 0-100 risk score and a reason (int_company_health_components_scored); the
-    churn risk score is their weighted mean (weights: var churn_scorecard; a component without
-    a value is left out of both sides of the mean), the behaviour score the same without the
-    CRM's own score. Tiers from var churn_tier_high / churn_tier_medium.
+    its value, its 0-100 risk score, its evidence weight and a reason
+    (int_company_health_components_scored); the churn risk score is the weighted mean of the
+    scores (a component without a value is left out of both sides of the mean), the behaviour
+    score the same without the CRM's own score. Tiers from var churn_tier_high /
+    churn_tier_medium.
 -#}
-{%- set components = ['satisfaction', 'ticket_volume', 'transaction_volume', 'urgent_tickets',
-    'sla_breaches', 'negative_sentiment', 'technical_issues', 'crm_risk'] -%}
+{%- set components = var('churn_scorecard').keys() | list -%}
 with
 
 health_components as (
@@ -36,6 +36,8 @@ totals as (
                 as {{ component }}_value,
             max(case when component = '{{ component }}' then component_score end)
                 as {{ component }}_score,
+            max(case when component = '{{ component }}' then counted_weight end)
+                as {{ component }}_weight,
         {% endfor -%}
         sum(weighted_score) / nullif(sum(counted_weight), 0) as churn_risk_score,
         sum(case when is_behaviour then weighted_score end)
@@ -50,7 +52,7 @@ top_reasons as (
         company_id,
         {{ dbt.listagg('reason', "' | '", 'order by contribution_rank') }} as top_risk_reasons
     from health_components
-    where contribution_rank <= 3 and weighted_score > 0
+    where contribution_rank <= 3 and contribution > 0
     group by company_id
 ),
 
@@ -72,6 +74,7 @@ final as (
         {% for component in components -%}
             totals.{{ component }}_value,
             totals.{{ component }}_score,
+            totals.{{ component }}_weight,
         {% endfor -%}
         company_signals.ticket_count,
         company_signals.ticket_count_recent,

@@ -76,7 +76,7 @@ test: $(BIN)/.installed-embeddings ## Every test: sqlfluff, dbt build on a small
 
 # test-dbt builds the dataset pytest's end-to-end tests check (scale 1, seed 42, development
 # salt) and keeps each step's log and exit code, so test-python reuses this build.
-CI_ENV = CX_RAW_DIR=$(CI_DIR)/raw CX_WAREHOUSE_PATH=$(CI_DIR)/warehouse.duckdb CX_PII_SALT=
+CI_ENV = env -u CX_PII_SALT CX_RAW_DIR=$(CI_DIR)/raw CX_WAREHOUSE_PATH=$(CI_DIR)/warehouse.duckdb
 
 test-dbt: $(BIN)/.installed-embeddings ## dbt build + tests on a small generated dataset (data/ci)
 	rm -rf $(CI_DIR) && mkdir -p $(CI_DIR)

@@ -201,6 +201,10 @@ def test_new_optional_fields_are_tolerated(raw, truth, con, tmp_path, monkeypatc
     drift_dir = tmp_path / "raw"
     drift_dir.mkdir()
     (drift_dir / "chats.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # Every other landing file as it is (the erasure filter of the base models reads customers).
+    for source_file in Path(raw).iterdir():
+        if source_file.name != "chats.jsonl":
+            (drift_dir / source_file.name).symlink_to(source_file)
     # Same file stem as the session warehouse, so the compiled names resolve in warehouse_con.
     for name, value in {
         "DO_NOT_TRACK": "1", "DBT_PROJECT_DIR": str(REPO), "DBT_PROFILES_DIR": str(REPO),

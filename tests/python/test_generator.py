@@ -7,6 +7,7 @@ generator recorded in dirty_rows.parquet (same row, same reason) and nothing els
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import json
@@ -280,12 +281,19 @@ def test_same_seed_is_byte_identical_and_other_seed_differs(tmp_path):
     raw_b, truth_b = generate(tmp_path / "b", 0.2, seed=7)
     raw_c, _ = generate(tmp_path / "c", 0.2, seed=8)
     ha, hb, hc = sha_all(raw_a), sha_all(raw_b), sha_all(raw_c)
-    assert set(ha) == {"_extract.json", "chats.jsonl", "emails.csv"} | {f"{t}.parquet" for t in RAW_TABLES
-                                                                        if t not in ("chats", "emails")}
+    assert set(ha) == {"_extract.json", "chats.jsonl", "emails.csv", "erasure_requests.csv"} | {
+        f"{t}.parquet" for t in RAW_TABLES if t not in ("chats", "emails")}
     assert ha == hb
     assert sha_all(truth_a) == sha_all(truth_b)
-    differing = [f for f in ha if f != "_extract.json" and ha[f] != hc[f]]
-    assert len(differing) == len(ha) - 1, f"files identical across seeds: {set(ha) - set(differing)}"
+    # The manifest is checked elsewhere, and the erasure request log is a bare header (no
+    # requests) for every seed.
+    same_for_every_seed = {"_extract.json", "erasure_requests.csv"}
+    differing = [f for f in ha if f not in same_for_every_seed and ha[f] != hc[f]]
+    assert len(differing) == len(ha) - len(same_for_every_seed), (
+        f"files identical across seeds: {set(ha) - set(differing)}")
+    with open(raw_a / "erasure_requests.csv", newline="") as requests:
+        assert list(csv.reader(requests)) == [["request_id", "customer_id", "email",
+                                               "requested_at"]]
 
 
 def test_overwrites_existing_output(tmp_path):

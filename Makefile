@@ -72,7 +72,8 @@ test: $(BIN)/.installed-embeddings ## Every test: sqlfluff, dbt build on a small
 	@# lint (one core) and test-dbt side by side; each one's output is printed when it ends.
 	$(MAKE) --no-print-directory -j2 --output-sync=target lint test-dbt
 	@# pytest's end-to-end tests read the warehouse test-dbt has just built (no second build).
-	CX_TEST_PREBUILT_DIR=$(CI_DIR) $(BIN)/pytest
+	@# Two workers, one test file each at a time (module fixtures build once per file).
+	CX_TEST_PREBUILT_DIR=$(CI_DIR) $(BIN)/pytest -n 2 --dist loadfile --durations=15
 
 # test-dbt builds the dataset pytest's end-to-end tests check (scale 1, seed 42, development
 # salt) and keeps each step's log and exit code, so test-python reuses this build.

@@ -41,6 +41,9 @@ def run_dbt(args: list[str], env: dict[str, str], log_dir: Path,
             target: str = "ci") -> subprocess.CompletedProcess:
     """Run the dbt CLI of this venv; stdout+stderr are also written to log_dir/<command>.log."""
     log_dir.mkdir(parents=True, exist_ok=True)
+    if "--target-path" not in args:
+        # Never the repository's target/: pytest runs tests in parallel (make test: -n 2).
+        args = [*args, "--target-path", str(log_dir / "target")]
     result = subprocess.run(
         [str(BIN / "dbt"), *args, "--target", target, "--log-path", str(log_dir)],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=1800,
@@ -125,3 +128,13 @@ def warehouse_con(built_warehouse) -> Iterator[duckdb.DuckDBPyConnection]:
     connection = duckdb.connect(str(built_warehouse["db"]), read_only=True)
     yield connection
     connection.close()
+
+
+# Test files that take minutes: run first, so that under `pytest -n 2` (make test) the other
+# worker works through the rest meanwhile instead of waiting for them at the end.
+SLOW_FIRST = ("test_serving.py", "test_customer_360.py")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    rank = {name: position for position, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(SLOW_FIRST)))  # stable: files stay whole

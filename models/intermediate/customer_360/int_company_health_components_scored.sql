@@ -128,17 +128,26 @@ transaction_volume as (
     from company_signals
 ),
 
-complaints as (
-    select
-        company_id,
-        'complaints' as component,
-        1.0 * complaint_ticket_count / nullif(ticket_count, 0) as component_value,
-        ticket_count as observation_count,
-        {{ reason_count('complaint_ticket_count') }} || ' of '
-        || {{ reason_count('ticket_count') }}
-        || ' tickets of the last {{ lookback }} days were complaints' as reason
-    from company_signals
-),
+{#- Ticket-mix components: the share of the company's tickets of one kind. -#}
+{%- set ticket_shares = {
+    'complaints': ('complaint_ticket_count', 'were complaints'),
+    'sla_breaches': ('sla_breached_ticket_count', 'breached an SLA'),
+    'urgent_tickets': ('urgent_ticket_count', 'were HIGH or CRITICAL'),
+} %}
+{%- for component, (count_column, phrase) in ticket_shares.items() %}
+
+    {{ component }} as (
+        select
+            company_id,
+            '{{ component }}' as component,
+            1.0 * {{ count_column }} / nullif(ticket_count, 0) as component_value,
+            ticket_count as observation_count,
+            {{ reason_count(count_column) }} || ' of '
+            || {{ reason_count('ticket_count') }}
+            || ' tickets of the last {{ lookback }} days {{ phrase }}' as reason
+        from company_signals
+    ),
+{%- endfor %}
 
 negative_sentiment as (
     select
@@ -151,30 +160,6 @@ negative_sentiment as (
         || ' tickets of the last {{ lookback }} days were negative (and '
         || {{ reason_count('negative_conversation_count') }} || ' of '
         || {{ reason_count('contact_count - ticket_count') }} || ' chats or emails)' as reason
-    from company_signals
-),
-
-sla_breaches as (
-    select
-        company_id,
-        'sla_breaches' as component,
-        1.0 * sla_breached_ticket_count / nullif(ticket_count, 0) as component_value,
-        ticket_count as observation_count,
-        {{ reason_count('sla_breached_ticket_count') }} || ' of '
-        || {{ reason_count('ticket_count') }}
-        || ' tickets of the last {{ lookback }} days breached an SLA' as reason
-    from company_signals
-),
-
-urgent_tickets as (
-    select
-        company_id,
-        'urgent_tickets' as component,
-        1.0 * urgent_ticket_count / nullif(ticket_count, 0) as component_value,
-        ticket_count as observation_count,
-        {{ reason_count('urgent_ticket_count') }} || ' of '
-        || {{ reason_count('ticket_count') }}
-        || ' tickets of the last {{ lookback }} days were HIGH or CRITICAL' as reason
     from company_signals
 ),
 

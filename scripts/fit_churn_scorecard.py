@@ -20,7 +20,7 @@ its business reading (e.g. more technical tickets = less risk) gets weight 0 and
 Never pass the evaluation dataset (seed 42, the pytest fixture's): fit on other seeds.
 
 Usage:
-    .venv/bin/python scripts/fit_churn_scorecard.py /tmp/fit/s7 /tmp/fit/s11 ...
+    .venv/bin/python scripts/fit_churn_scorecard.py data/fit/s7 data/fit/s11 ...
 where each folder holds `warehouse.duckdb` (built with `dbt build`, or at least
 `dbt run --select +fct_company_health`) and `truth/` (the generator's --truth-out).
 """

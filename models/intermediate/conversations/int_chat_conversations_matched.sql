@@ -1,8 +1,8 @@
 {#-
     One row per chat conversation with the support customer it belongs to: the chat's own
-    customer_id when the ticketing system knows it, else the customer whose email hash equals
-    the chat's customer_email_hash (exact match on the salted hash; an email hash shared by
-    several customers is not used). Identity resolution may later add fuzzier matches.
+    customer_id when the ticketing system knows it, else through the chat's customer_email_hash
+    (int_customer_email_hashes_mapped): the customer's own address (`email_hash`), else an
+    address of incoming CRM records linked to the customer (`identity_resolution`).
 -#}
 with
 
@@ -14,28 +14,21 @@ customers as (
     select * from {{ ref('stg_support__customers') }}
 ),
 
-customer_ids as (
-    select customer_id from customers
+email_hashes_mapped as (
+    select * from {{ ref('int_customer_email_hashes_mapped') }}
 ),
 
-unambiguous_email_hashes as (
-    select
-        email_hash,
-        min(customer_id) as customer_id
-    from customers
-    where email_hash is not null
-    group by email_hash
-    having count(*) = 1
+customer_ids as (
+    select customer_id from customers
 ),
 
 final as (
     select
         conversations.conversation_id,
-        coalesce(customer_ids.customer_id, unambiguous_email_hashes.customer_id) as customer_id,
+        coalesce(customer_ids.customer_id, email_hashes_mapped.customer_id) as customer_id,
         case
             when customer_ids.customer_id is not null then 'customer_id'
-            when unambiguous_email_hashes.customer_id is not null then 'email_hash'
-            else 'unmatched'
+            else coalesce(email_hashes_mapped.customer_match_method, 'unmatched')
         end as customer_match_method,
         conversations.channel,
         conversations.queue_name,
@@ -47,8 +40,8 @@ final as (
     from conversations
     left outer join customer_ids
         on conversations.customer_id = customer_ids.customer_id
-    left outer join unambiguous_email_hashes
-        on conversations.customer_email_hash = unambiguous_email_hashes.email_hash
+    left outer join email_hashes_mapped
+        on conversations.customer_email_hash = email_hashes_mapped.email_hash
 )
 
 select * from final

@@ -1,8 +1,7 @@
 {#-
-    One row per email with the support customer who sent it: the customer whose email hash
-    equals the sender's (exact match on the salted hash of the normalised address; a hash
-    shared by several customers is not used). Identity resolution may later add fuzzier
-    matches.
+    One row per email with the support customer who sent it, through the sender's email hash
+    (int_customer_email_hashes_mapped): the customer's own address (`email_hash`), else an
+    address of incoming CRM records linked to the customer (`identity_resolution`).
 -#}
 with
 
@@ -10,28 +9,16 @@ emails as (
     select * from {{ ref('stg_email__emails') }}
 ),
 
-customers as (
-    select * from {{ ref('stg_support__customers') }}
-),
-
-unambiguous_email_hashes as (
-    select
-        email_hash,
-        min(customer_id) as customer_id
-    from customers
-    where email_hash is not null
-    group by email_hash
-    having count(*) = 1
+email_hashes_mapped as (
+    select * from {{ ref('int_customer_email_hashes_mapped') }}
 ),
 
 final as (
     select
         emails.email_id,
-        unambiguous_email_hashes.customer_id,
-        case
-            when unambiguous_email_hashes.customer_id is not null then 'email_hash'
-            else 'unmatched'
-        end as customer_match_method,
+        email_hashes_mapped.customer_id,
+        coalesce(email_hashes_mapped.customer_match_method, 'unmatched')
+            as customer_match_method,
         emails.from_email_domain,
         emails.to_mailbox,
         emails.subject_redacted,
@@ -47,8 +34,8 @@ final as (
         ) as is_reply,
         emails.received_at
     from emails
-    left outer join unambiguous_email_hashes
-        on emails.from_email_hash = unambiguous_email_hashes.email_hash
+    left outer join email_hashes_mapped
+        on emails.from_email_hash = email_hashes_mapped.email_hash
 )
 
 select * from final

@@ -193,6 +193,17 @@ def _text_checks(raw: RawFile, head: bytes, report: Report) -> bool:
     return True
 
 
+def _check_reads_fully(raw: RawFile, con: duckdb.DuckDBPyConnection, report: Report,
+                       read_as: str, fix: str = "") -> None:
+    """Read the whole file the way its source does; a failure becomes one problem line."""
+    try:
+        con.execute(f"select count(*) from {raw.relation}").fetchone()
+    except duckdb.Error as error:
+        report.problems.append(
+            f"{raw.path}: {raw.label} cannot be read {read_as} ({_first_line(str(error))})."
+            + (f" Fix: {fix}" if fix else ""))
+
+
 def _check_parquet(raw: RawFile, con: duckdb.DuckDBPyConnection, report: Report) -> None:
     size = raw.path.stat().st_size
     with open(raw.path, "rb") as handle:
@@ -206,12 +217,7 @@ def _check_parquet(raw: RawFile, con: duckdb.DuckDBPyConnection, report: Report)
             f"{raw.path}: {raw.label} {what}, {size} bytes. Fix: copy or re-export the file "
             f"again completely (a partial upload or a full disk cuts it off).")
         return
-    try:
-        con.execute(f"select count(*) from {raw.relation}").fetchone()
-    except duckdb.Error as error:
-        report.problems.append(
-            f"{raw.path}: {raw.label} cannot be read as Parquet ({_first_line(str(error))}). "
-            f"Fix: re-export the file.")
+    _check_reads_fully(raw, con, report, "as Parquet", "re-export the file.")
 
 
 def _sniff_delimiter(header: str) -> str | None:
@@ -284,12 +290,7 @@ def _check_jsonl(raw: RawFile, con: duckdb.DuckDBPyConnection, report: Report) -
             f"source reads JSON Lines (one object per line). Fix: re-export as JSON Lines, not a "
             f"JSON array or pretty-printed JSON.")
         return
-    try:
-        con.execute(f"select count(*) from {raw.relation}").fetchone()
-    except duckdb.Error as error:
-        report.problems.append(
-            f"{raw.path}: {raw.label} cannot be read as lines ({_first_line(str(error))}). Fix: "
-            f"re-export it as UTF-8 JSON Lines.")
+    _check_reads_fully(raw, con, report, "as lines", "re-export it as UTF-8 JSON Lines.")
 
 
 def _check_json(raw: RawFile, con: duckdb.DuckDBPyConnection, report: Report) -> None:
@@ -316,11 +317,7 @@ def _check_json(raw: RawFile, con: duckdb.DuckDBPyConnection, report: Report) ->
             f"{raw.path}: {raw.label} has no extracted_at (the data's own clock). Fix: add "
             f"\"extracted_at\": \"<export time, ISO 8601 UTC>\".")
         return
-    try:
-        con.execute(f"select count(*) from {raw.relation}").fetchone()
-    except duckdb.Error as error:
-        report.problems.append(
-            f"{raw.path}: {raw.label} cannot be read by DuckDB ({_first_line(str(error))}).")
+    _check_reads_fully(raw, con, report, "by DuckDB")
 
 
 CHECKS = {"parquet": _check_parquet, "csv": _check_csv, "jsonl": _check_jsonl,

@@ -20,7 +20,7 @@ recent_agent_weeks as (
     where
         agent_weeks.week_start_date
         >= {{ dbt.dateadd(
-            'day', -21, support_iso_week_start(support_reporting_date(as_of_at()))
+            'day', -21, iso_week_start(reporting_date(as_of_at()))
         ) }}
 ),
 

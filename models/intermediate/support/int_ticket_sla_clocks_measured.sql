@@ -116,7 +116,7 @@ pause_totals as (
         count(*) as pause_count,
         max(pauses_sequenced.pause_end_at) as last_pause_end_at,
         sum(
-            {{ support_minutes_between(
+            {{ minutes_between(
                 'pauses_sequenced.pause_start_at', 'pauses_sequenced.pause_end_at'
             ) }}
         ) as paused_minutes
@@ -224,7 +224,7 @@ calendar_spine as (
 calendar_dates as (
     select
         cast(calendar_spine.date_day as date) as calendar_date,
-        {{ support_iso_day_of_week('calendar_spine.date_day') }} as day_of_week
+        {{ iso_day_of_week('calendar_spine.date_day') }} as day_of_week
     from calendar_spine
 ),
 
@@ -264,9 +264,9 @@ utc_windows as (
     select
         local_windows.schedule_id,
         local_windows.local_date,
-        {{ support_local_to_utc('local_windows.local_start', 'local_windows.timezone') }}
+        {{ local_to_utc('local_windows.local_start', 'local_windows.timezone') }}
             as window_start_at,
-        {{ support_local_to_utc('local_windows.local_end', 'local_windows.timezone') }}
+        {{ local_to_utc('local_windows.local_end', 'local_windows.timezone') }}
             as window_end_at
     from local_windows
 ),
@@ -312,11 +312,11 @@ clock_pieces as (
         window_pieces.clock_date,
         window_pieces.piece_start_at,
         window_pieces.piece_end_at,
-        {{ support_minutes_between('window_pieces.piece_start_at', 'window_pieces.piece_end_at') }}
+        {{ minutes_between('window_pieces.piece_start_at', 'window_pieces.piece_end_at') }}
             as piece_minutes,
         coalesce(
             sum(
-                {{ support_minutes_between(
+                {{ minutes_between(
                     'window_pieces.piece_start_at', 'window_pieces.piece_end_at'
                 ) }}
             ) over (
@@ -414,7 +414,7 @@ instant_clock_minutes as (
         segment_instants.instant_role,
         clock_days.minutes_before_day + coalesce(
             sum(
-                {{ support_minutes_between(
+                {{ minutes_between(
                     'clock_pieces.piece_start_at',
                     'least(clock_pieces.piece_end_at, segment_instants.instant_at)'
                 ) }}
@@ -545,7 +545,7 @@ due_instants as (
         target_segments.ticket_id,
         target_segments.sla_metric,
         target_segments.clock_kind,
-        {{ support_add_minutes(
+        {{ add_minutes(
             'clock_pieces.piece_start_at',
             'target_segments.clock_at_due - clock_pieces.minutes_before_piece'
         ) }} as due_at

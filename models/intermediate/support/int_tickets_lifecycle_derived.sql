@@ -164,7 +164,7 @@ status_summary as (
         sum(
             case
                 when status_periods.status = 'PENDING_CUSTOMER'
-                    then {{ support_minutes_between(
+                    then {{ minutes_between(
                         'status_periods.started_at',
                         'coalesce(status_periods.ended_at, ' ~ as_of_at() ~ ')'
                     ) }}

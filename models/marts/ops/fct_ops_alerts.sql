@@ -1,7 +1,7 @@
 {#-
     One row per alert raised per day (call-centre reference, "Alerts"). Each row names the
     metric, the threshold (a var), the observed value, the baseline it was compared with and the
-    period it describes. Days are reporting days (var support_reporting_timezone).
+    period it describes. Days are reporting days (var reporting_timezone).
     - sla_breach_rate (critical): share of the SLA outcomes decided that day (a clock stopped
       within target, or a target passed) that were breaches, above ops_alert_sla_breach_rate.
     - volume_spike (critical): tickets created that day more than ops_alert_volume_spike_ratio
@@ -28,7 +28,7 @@ sentiment_trends as (
 -- SLA breach rate ---------------------------------------------------------------------------
 sla_outcomes as (
     select
-        {{ support_reporting_date(
+        {{ reporting_date(
             'case when sla_events.is_sla_breached then sla_events.sla_due_at'
             ~ ' else sla_events.sla_stopped_at end'
         ) }} as alert_date,
@@ -60,7 +60,7 @@ daily_totals as (
 daily_baselines as (
     select
         daily_totals.*,
-        {{ support_reporting_day_start('daily_totals.backlog_date') }} as day_start_at,
+        {{ reporting_day_start('daily_totals.backlog_date') }} as day_start_at,
         -- the same weekday 1 to 4 weeks before (the day spine has no gaps)
         lag(daily_totals.created_ticket_count, 1) over same_weekday as created_1w_before,
         lag(daily_totals.created_ticket_count, 2) over same_weekday as created_2w_before,
@@ -68,7 +68,7 @@ daily_baselines as (
         lag(daily_totals.created_ticket_count, 4) over same_weekday as created_4w_before
     from daily_totals
     window same_weekday as (
-        partition by {{ support_iso_day_of_week('daily_totals.backlog_date') }}
+        partition by {{ iso_day_of_week('daily_totals.backlog_date') }}
         order by daily_totals.backlog_date
     )
 ),

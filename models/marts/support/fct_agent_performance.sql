@@ -28,7 +28,7 @@ assignments as (
             partition by ticket_interactions.ticket_id
             order by ticket_interactions.interaction_at, ticket_interactions.interaction_id
         ) as previous_agent_id,
-        {{ support_iso_week_start(support_reporting_date('ticket_interactions.interaction_at')) }}
+        {{ iso_week_start(reporting_date('ticket_interactions.interaction_at')) }}
             as week_start_date
     from ticket_interactions
     where ticket_interactions.interaction_type = 'ASSIGNMENT'
@@ -60,7 +60,7 @@ agent_replies as (
     select
         ticket_interactions.author_id as agent_id,
         ticket_interactions.ticket_id,
-        {{ support_iso_week_start(support_reporting_date('ticket_interactions.interaction_at')) }}
+        {{ iso_week_start(reporting_date('ticket_interactions.interaction_at')) }}
             as week_start_date
     from ticket_interactions
     where
@@ -84,7 +84,7 @@ first_responses as (
         tickets.first_response_agent_id as agent_id,
         tickets.first_response_business_minutes,
         tickets.is_first_response_sla_breached,
-        {{ support_iso_week_start(support_reporting_date('tickets.first_response_at')) }}
+        {{ iso_week_start(reporting_date('tickets.first_response_at')) }}
             as week_start_date
     from tickets
     where tickets.first_response_agent_id is not null
@@ -115,7 +115,7 @@ resolutions as (
         tickets.is_resolution_sla_breached,
         tickets.csat_score,
         tickets.is_one_touch_resolution,
-        {{ support_iso_week_start(support_reporting_date('tickets.resolved_at')) }}
+        {{ iso_week_start(reporting_date('tickets.resolved_at')) }}
             as week_start_date
     from tickets
     where tickets.resolved_by_agent_id is not null
@@ -146,7 +146,7 @@ resolution_groups as (
         status_periods.changed_by_agent_id,
         status_periods.is_resolution,
         status_periods.is_reopen,
-        {{ support_iso_week_start(support_reporting_date('status_periods.started_at')) }}
+        {{ iso_week_start(reporting_date('status_periods.started_at')) }}
             as week_start_date,
         sum(case when status_periods.is_resolution then 1 else 0 end) over (
             partition by status_periods.ticket_id

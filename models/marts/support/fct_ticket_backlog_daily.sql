@@ -21,7 +21,7 @@ day_spine as (
     {{ date_spine(
         'day',
         '(select min(tickets.created_date) from tickets)',
-        dbt.dateadd('day', 1, support_reporting_date(as_of_at()))
+        dbt.dateadd('day', 1, reporting_date(as_of_at()))
     ) }}
 ),
 
@@ -29,7 +29,7 @@ day_ends as (
     select
         cast(day_spine.date_day as date) as backlog_date,
         least(
-            {{ support_reporting_day_start(dbt.dateadd('day', 1, 'day_spine.date_day')) }},
+            {{ reporting_day_start(dbt.dateadd('day', 1, 'day_spine.date_day')) }},
             {{ as_of_at() }}
         ) as day_end_at
     from day_spine
@@ -39,7 +39,7 @@ open_at_day_end as (
     select
         day_ends.backlog_date,
         tickets.priority,
-        {{ support_minutes_between('tickets.created_at', 'day_ends.day_end_at') }} / 1440.0
+        {{ minutes_between('tickets.created_at', 'day_ends.day_end_at') }} / 1440.0
             as age_days
     from status_periods
     inner join day_ends
@@ -80,7 +80,7 @@ created_counts as (
 resolved_tickets as (
     select
         tickets.priority,
-        {{ support_reporting_date('tickets.resolved_at') }} as resolved_date
+        {{ reporting_date('tickets.resolved_at') }} as resolved_date
     from tickets
     where tickets.resolved_at is not null
 ),

@@ -166,7 +166,7 @@ final as (
         is_sla_breached,
         is_source_sla_breached,
         coalesce(is_sla_breached != is_source_sla_breached, true) as is_sla_verdict_different,
-        {{ support_reporting_date('created_at') }} as created_date,
+        {{ reporting_date('created_at') }} as created_date,
         created_at,
         first_response_at,
         first_resolved_at,

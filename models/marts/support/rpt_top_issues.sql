@@ -32,7 +32,7 @@ subcategories as (
 
 weekly_counts as (
     select
-        {{ support_iso_week_start('tickets.created_date') }} as week_start_date,
+        {{ iso_week_start('tickets.created_date') }} as week_start_date,
         tickets.category,
         tickets.subcategory,
         count(*) as ticket_count,

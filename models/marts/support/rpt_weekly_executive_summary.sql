@@ -21,7 +21,7 @@ weeks as (
 ticket_weeks as (
     select
         tickets.*,
-        {{ support_iso_week_start('tickets.created_date') }} as week_start_date
+        {{ iso_week_start('tickets.created_date') }} as week_start_date
     from tickets
 ),
 
@@ -51,7 +51,7 @@ ticket_cohorts as (
 backlog_weeks as (
     select
         backlog_days.backlog_date,
-        {{ support_iso_week_start('backlog_days.backlog_date') }} as week_start_date
+        {{ iso_week_start('backlog_days.backlog_date') }} as week_start_date
     from backlog_days
 ),
 
@@ -96,7 +96,7 @@ weekly as (
         100.0 * (ticket_cohorts.nps_promoter_count - ticket_cohorts.nps_detractor_count)
         / nullif(ticket_cohorts.nps_response_count, 0) as nps_score,
         {{ dbt.dateadd('day', 7, 'weeks.week_start_date') }}
-        <= {{ dbt.dateadd('day', 1, support_reporting_date(as_of_at())) }} as is_complete_week
+        <= {{ dbt.dateadd('day', 1, reporting_date(as_of_at())) }} as is_complete_week
     from weeks
     left outer join ticket_cohorts
         on weeks.week_start_date = ticket_cohorts.week_start_date

@@ -14,10 +14,10 @@ checks as (
     select
         tickets.ticket_id,
         tickets.first_response_minutes,
-        {{ support_minutes_between('tickets.created_at', 'tickets.first_response_at') }}
+        {{ minutes_between('tickets.created_at', 'tickets.first_response_at') }}
             as expected_first_response_minutes,
         tickets.resolution_minutes,
-        {{ support_minutes_between('tickets.created_at', 'tickets.resolved_at') }}
+        {{ minutes_between('tickets.created_at', 'tickets.resolved_at') }}
         - tickets.pending_minutes as expected_resolution_minutes,
         tickets.first_response_business_minutes,
         tickets.resolution_business_minutes

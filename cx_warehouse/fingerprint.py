@@ -25,9 +25,9 @@ def _value_expression(column: str, data_type: str) -> str:
     if data_type in ("DOUBLE", "FLOAT", "REAL"):
         return f"round({quoted}, 6)"
     if data_type in ("DOUBLE[]", "FLOAT[]"):
-        return f"list_transform({quoted}, value -> round(value, 6))"
+        return f"list_transform({quoted}, lambda value: round(value, 6))"
     if data_type.startswith(("DOUBLE[", "FLOAT[")):  # fixed-size arrays (embeddings)
-        return f"list_transform({quoted}::DOUBLE[], value -> round(value, 6))"
+        return f"list_transform({quoted}::DOUBLE[], lambda value: round(value, 6))"
     return quoted
 
 

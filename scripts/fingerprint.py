@@ -44,8 +44,8 @@ def _apply_renames(before: dict, renames: dict[str, str]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--schemas", nargs="+", default=list(PUBLIC_SCHEMAS),
-                        help="schemas to fingerprint (default: the public ones)")
+    parser.add_argument("--schemas", default=",".join(PUBLIC_SCHEMAS),
+                        help="comma-separated schemas to fingerprint (default: the public ones)")
     commands = parser.add_subparsers(dest="command", required=True)
     save_parser = commands.add_parser("save", help="write a warehouse's fingerprint as JSON")
     save_parser.add_argument("warehouse")
@@ -57,10 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "save":
-        save(_fingerprint_of(args.warehouse, args.schemas), args.output)
+        save(_fingerprint_of(args.warehouse, args.schemas.split(",")), args.output)
         return 0
-    before = _fingerprint_of(args.before, args.schemas)
-    after = _fingerprint_of(args.after, args.schemas)
+    schemas = args.schemas.split(",")
+    before = _fingerprint_of(args.before, schemas)
+    after = _fingerprint_of(args.after, schemas)
     if args.renames:
         before = _apply_renames(before, json.loads(Path(args.renames).read_text()))
     differences = compare(before, after)

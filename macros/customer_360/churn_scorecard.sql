@@ -57,10 +57,3 @@
 {% macro default__ordered_list(expr, order_by) -%}
     array_agg({{ expr }} order by {{ order_by }})
 {%- endmacro %}
-
-{% macro spark__ordered_list(expr, order_by) -%}
-    transform(
-        array_sort(collect_list(struct({{ order_by }} as sort_key, {{ expr }} as item))),
-        entry -> entry.item
-    )
-{%- endmacro %}

@@ -26,7 +26,3 @@
 {% macro default__sorted_distinct_list(expr) -%}
     list_sort(list_distinct(list({{ expr }})))
 {%- endmacro %}
-
-{% macro spark__sorted_distinct_list(expr) -%}
-    sort_array(collect_set({{ expr }}))
-{%- endmacro %}

@@ -117,14 +117,6 @@
     )
 {%- endmacro %}
 
-{% macro default__select_erasure_deidentified(table_name) -%}
-    {{- exceptions.raise_compiler_error(
-        "select_erasure_deidentified has no implementation for adapter '" ~ target.type
-        ~ "'. Add " ~ target.type ~ "__select_erasure_deidentified in macros/erasure/erasure.sql."
-    ) -}}
-{%- endmacro %}
-
-
 {#- Where the requests file is expected: `<CX_RAW_DIR>/erasure_requests.csv`. -#}
 {% macro erasure_requests_path() -%}
     {{- return(env_var('CX_RAW_DIR', env_var('DBT_PROJECT_DIR', '.') ~ '/data/raw')

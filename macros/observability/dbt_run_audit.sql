@@ -46,12 +46,6 @@
     )
 {%- endmacro %}
 
-{#- Other engines: the run log is DuckDB DDL; nothing to create. -#}
-{% macro default__create_dbt_run_audit_tables() -%}
-    select 1 as dbt_run_audit_tables_not_created
-{%- endmacro %}
-
-
 {#- A Python value as a SQL literal: null, a number, or a quoted string (quotes doubled). -#}
 {% macro dbt_run_audit_literal(value, max_length=1000) -%}
     {%- if value is none -%}
@@ -138,10 +132,6 @@
         {{ return('select 1') }}
     {%- endif -%}
     {{ return(adapter.dispatch('record_dbt_run', 'cx_warehouse')(results)) }}
-{%- endmacro %}
-
-{% macro default__record_dbt_run(results) -%}
-    select 1 as dbt_run_not_recorded
 {%- endmacro %}
 
 {% macro duckdb__record_dbt_run(results) -%}

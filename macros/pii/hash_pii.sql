@@ -7,26 +7,10 @@
     {{- return(adapter.dispatch('hash_pii', 'cx_warehouse')(expr, normalize)) -}}
 {%- endmacro %}
 
-{#- Only engines whose hash matches DuckDB's byte for byte are implemented; others fail loudly. -#}
-{% macro default__hash_pii(expr, normalize='text') -%}
-    {{- exceptions.raise_compiler_error(
-        "hash_pii has no implementation for adapter '" ~ target.type ~ "'. Add "
-        ~ target.type ~ "__hash_pii in macros/pii/hash_pii.sql (salted sha256, hex)."
-    ) -}}
-{%- endmacro %}
-
 {% macro duckdb__hash_pii(expr, normalize='text') -%}
     {%- set value = cx_warehouse.normalize_pii(expr, normalize) -%}
     {%- set salt = cx_warehouse.sql_string_literal(cx_warehouse.pii_salt() ~ '|') -%}
     case
         when {{ value }} is not null then sha256({{ salt }} || {{ value }})
-    end
-{%- endmacro %}
-
-{% macro spark__hash_pii(expr, normalize='text') -%}
-    {%- set value = cx_warehouse.normalize_pii(expr, normalize) -%}
-    {%- set salt = cx_warehouse.sql_string_literal(cx_warehouse.pii_salt() ~ '|') -%}
-    case
-        when {{ value }} is not null then sha2(concat({{ salt }}, {{ value }}), 256)
     end
 {%- endmacro %}

@@ -23,8 +23,3 @@
         looked_up_at timestamp with time zone
     )
 {%- endmacro %}
-
-{#- Other engines: the lookup script is DuckDB-only; nothing to create. -#}
-{% macro default__create_receipt_lookups_audit_table() -%}
-    select 1 as receipt_lookups_audit_table_not_created
-{%- endmacro %}

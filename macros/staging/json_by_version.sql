@@ -25,8 +25,3 @@
         json_extract({{ json_expr }}, '{{ path }}')
     {%- endif -%}
 {%- endmacro %}
-
-{#- Spark's get_json_object returns JSON text either way; as_text only matters on DuckDB. -#}
-{% macro default__json_extract_path(json_expr, path, as_text=true) -%}
-    get_json_object({{ json_expr }}, '{{ path }}')
-{%- endmacro %}

@@ -40,11 +40,6 @@
     cast(to_json({{ relation_alias }}) as varchar)
 {%- endmacro %}
 
-{% macro default__row_to_json(relation_alias) -%}
-    to_json(struct({{ relation_alias }}.*))
-{%- endmacro %}
-
-
 {#- Body of every quarantine_ model: the rejected rows of an ephemeral base model, with the
     raw record, the reason and where the row came from. -#}
 {% macro select_quarantined_rows(base_model, source_table, record_key='record_key') -%}

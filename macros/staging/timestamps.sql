@@ -7,11 +7,6 @@
     cast(timezone('UTC', try_cast({{ expr }} as timestamptz)) as timestamp)
 {%- endmacro %}
 
-{% macro default__parse_utc_timestamp(expr) -%}
-    to_utc_timestamp(try_cast({{ expr }} as timestamp), 'UTC')
-{%- endmacro %}
-
-
 {#- The data's own clock: extracted_at from the landing manifest (staging only). -#}
 {% macro extracted_at() -%}
     (select max(extracted_at) from {{ ref('stg_landing__extracts') }})

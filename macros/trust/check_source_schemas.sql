@@ -143,7 +143,6 @@
 {%- endmacro %}
 
 
-
 {#- A DuckDB type name in one spelling: upper case, single spaces, no space after commas. -#}
 {% macro normalized_data_type(data_type) -%}
     {%- set collapsed = modules.re.sub('\\s+', ' ', data_type | string | trim | upper) -%}

@@ -29,11 +29,6 @@
     strlen({{ text }})
 {%- endmacro %}
 
-{% macro default__text_bytes(text) -%}
-    octet_length({{ text }})
-{%- endmacro %}
-
-
 {#- Size in bytes of the largest string of a list; null for an empty or null list. -#}
 {% macro max_text_bytes_in_list(text_list) -%}
     {{ return(adapter.dispatch('max_text_bytes_in_list', 'cx_warehouse')(text_list)) }}
@@ -44,8 +39,4 @@
         select max(strlen(list_texts.text_value))
         from unnest({{ text_list }}) as list_texts (text_value)
     )
-{%- endmacro %}
-
-{% macro default__max_text_bytes_in_list(text_list) -%}
-    array_max(transform({{ text_list }}, text_value -> octet_length(text_value)))
 {%- endmacro %}

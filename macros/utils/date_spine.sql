@@ -18,13 +18,6 @@
 {%- endmacro %}
 
 
-{% macro default__date_spine(datepart, start_date, end_date) -%}
-    select spine.date_{{ datepart }}
-    from ({{ dbt.date_spine(datepart, start_date, end_date) }}) as spine
-    where spine.date_{{ datepart }} < {{ end_date }}
-{%- endmacro %}
-
-
 {% macro duckdb__date_spine(datepart, start_date, end_date) -%}
     select
         cast(spine.period_start as {{ cx_warehouse.date_spine_type(datepart) }})
@@ -34,26 +27,5 @@
         cast({{ end_date }} as timestamp),
         interval 1 {{ datepart }}
     ) as spine (period_start)
-    where spine.period_start < cast({{ end_date }} as timestamp)
-{%- endmacro %}
-
-
-{#- Spark: sequence() is inclusive like generate_series; it has no quarter interval. -#}
-{% macro spark__date_spine(datepart, start_date, end_date) -%}
-    {%- set step = 'interval 3 month' if datepart | lower == 'quarter'
-        else 'interval 1 ' ~ datepart -%}
-    select
-        cast(spine.period_start as {{ cx_warehouse.date_spine_type(datepart) }})
-            as date_{{ datepart }}
-    from (
-        select
-            explode(
-                sequence(
-                    cast({{ start_date }} as timestamp),
-                    cast({{ end_date }} as timestamp),
-                    {{ step }}
-                )
-            ) as period_start
-    ) as spine
     where spine.period_start < cast({{ end_date }} as timestamp)
 {%- endmacro %}

@@ -13,12 +13,6 @@
     '{{ value | string | replace("'", "''") }}'
 {%- endmacro %}
 
-{#- Spark SQL string literals treat backslash as an escape character: double it. -#}
-{% macro spark__sql_string_literal(value) -%}
-    '{{ value | string | replace("\\", "\\\\") | replace("'", "\\'") }}'
-{%- endmacro %}
-
-
 {#- Replace every match of `pattern` in `expr` with the literal text `replacement`. -#}
 {% macro regex_replace_all(expr, pattern, replacement) -%}
     {{- return(
@@ -35,33 +29,14 @@
     )
 {%- endmacro %}
 
-{#- Spark's regexp_replace is global by default (and takes no flags). -#}
-{% macro spark__regex_replace_all(expr, pattern, replacement) -%}
-    regexp_replace(
-        {{ expr }},
-        {{ cx_warehouse.sql_string_literal(pattern) }},
-        {{ cx_warehouse.sql_string_literal(replacement) }}
-    )
-{%- endmacro %}
-
-
 {#- Boolean: does `pattern` match anywhere in `expr` (anchor with ^ and $ for a full match)? -#}
 {% macro regex_matches(expr, pattern) -%}
     {{- return(adapter.dispatch('regex_matches', 'cx_warehouse')(expr, pattern)) -}}
 {%- endmacro %}
 
-{% macro default__regex_matches(expr, pattern) -%}
-    ({{ expr }} ~ {{ cx_warehouse.sql_string_literal(pattern) }})
-{%- endmacro %}
-
 {% macro duckdb__regex_matches(expr, pattern) -%}
     regexp_matches({{ expr }}, {{ cx_warehouse.sql_string_literal(pattern) }})
 {%- endmacro %}
-
-{% macro spark__regex_matches(expr, pattern) -%}
-    ({{ expr }} rlike {{ cx_warehouse.sql_string_literal(pattern) }})
-{%- endmacro %}
-
 
 {#- The first match of `pattern` in `expr`, '' when there is none. -#}
 {% macro regex_extract(expr, pattern) -%}
@@ -71,8 +46,4 @@
 {#- DuckDB and Spark share regexp_extract(string, pattern, group). -#}
 {% macro default__regex_extract(expr, pattern) -%}
     regexp_extract({{ expr }}, {{ cx_warehouse.sql_string_literal(pattern) }}, 0)
-{%- endmacro %}
-
-{% macro postgres__regex_extract(expr, pattern) -%}
-    coalesce(substring({{ expr }} from {{ cx_warehouse.sql_string_literal(pattern) }}), '')
 {%- endmacro %}

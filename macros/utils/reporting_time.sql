@@ -88,8 +88,6 @@
 {%- endmacro %}
 
 
-
-
 {#- The readable ISO-week key of a date, e.g. '2026-W09' (ISO year, two-digit ISO week). -#}
 {% macro iso_week_key(date_expr) -%}
     {{ return(adapter.dispatch('iso_week_key', 'cx_warehouse')(date_expr)) }}

@@ -386,10 +386,6 @@ def compiled(project: DbtProject) -> dict[str, Any]:
         " \"timestamp '2026-03-15 01:00:00'\") }}",
         "spine_empty": "{{ date_spine('day', \"cast('2026-01-01' as date)\","
         " \"cast('2026-01-01' as date)\") }}",
-        # Spark renderings (compiled here, cannot run on DuckDB).
-        "spark_literal": "{{ cx_warehouse.spark__sql_string_literal(\"it's \\\\b[0-9]\") }}",
-        "spark_replace": "{{ cx_warehouse.spark__regex_replace_all('body', '[0-9]', '*') }}",
-        "spark_hash": "{{ cx_warehouse.spark__hash_pii('email', 'email') }}",
     }
     sql = dict(
         zip(statements, project.compile_inline(list(statements.values())), strict=True)
@@ -518,15 +514,6 @@ def test_date_spine(compiled: dict[str, Any]) -> None:
         datetime(2026, 3, 14, 22), datetime(2026, 3, 14, 23), datetime(2026, 3, 15, 0)
     ]
     assert compiled["spine_empty"] == (["date_day"], [])
-
-
-def test_spark_renderings(compiled: dict[str, Any]) -> None:
-    sql = compiled["sql"]
-    # Spark string literals: backslashes doubled, quotes escaped with a backslash.
-    assert sql["spark_literal"] == "'it\\'s \\\\b[0-9]'"
-    assert "regexp_replace(" in sql["spark_replace"] and "'g'" not in sql["spark_replace"]
-    assert "sha2(concat('t3st-s''alt|'," in sql["spark_hash"]
-    assert sql["spark_hash"].rstrip().endswith("end")
 
 
 # --------------------------------------------------------------------------------------------

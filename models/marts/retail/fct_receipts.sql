@@ -1,63 +1,15 @@
 {#-
-    One row per valid receipt with its store, time (local and UTC), payment, amounts and what
-    was bought. Stored sorted by store and local date: on large extracts a lookup by store
-    and date then reads only the row groups that hold them (DuckDB skips the others by their
-    min/max); at scale 10 (200,000 receipts, two row groups) a full scan takes about 1 ms.
+    Stored sorted by store and local date: on large extracts a lookup by store and date then
+    reads only the row groups that hold them (DuckDB skips the others by their min/max).
 -#}
 with
 
 receipts as (
-    select * from {{ ref('stg_retail__receipts') }}
-),
-
-stores as (
-    select * from {{ ref('stg_retail__stores') }}
-),
-
-receipt_items as (
-    select * from {{ ref('int_receipt_items_enriched') }}
-),
-
-receipt_lines as (
-    select
-        receipt_id,
-        {{ sorted_distinct_list('category') }} as categories,
-        count(*) as line_count,
-        sum(quantity) as item_count,
-        sum(discount) as discount_total,
-        sum(line_total) as line_total_sum
-    from receipt_items
-    group by receipt_id
+    select * from {{ ref('int_receipts_enriched') }}
 ),
 
 final as (
-    select
-        receipts.receipt_id,
-        receipts.store_id,
-        receipts.customer_id,
-        stores.store_name,
-        stores.city,
-        stores.region,
-        receipts.payment_method,
-        receipts.card_last4,
-        coalesce(receipt_lines.categories, []) as categories,
-        cast(coalesce(receipt_lines.line_count, 0) as integer) as line_count,
-        cast(coalesce(receipt_lines.item_count, 0) as integer) as item_count,
-        receipts.subtotal,
-        receipts.tax,
-        receipts.total,
-        cast(coalesce(receipt_lines.discount_total, 0) as decimal(12, 2)) as discount_total,
-        cast(coalesce(receipt_lines.line_total_sum, 0) as decimal(12, 2)) as line_total_sum,
-        receipts.customer_id is not null as is_loyalty_member,
-        cast(receipts.transaction_local_at as date) as transaction_date,
-        receipts.transaction_local_at,
-        cast(receipts.utc_offset_minutes as integer) as utc_offset_minutes,
-        receipts.transacted_at
-    from receipts
-    inner join stores
-        on receipts.store_id = stores.store_id
-    left outer join receipt_lines
-        on receipts.receipt_id = receipt_lines.receipt_id
+    select * from receipts
 )
 
 select * from final

@@ -1,5 +1,5 @@
 {#-
-    Ticket-agent reference, question 4: support team performance over the last four ISO weeks
+    Support-desk question 4: support team performance over the last four ISO weeks
     up to the as-of week, per active agent (fct_agent_performance, credit to the agent who
     replied or resolved): tickets handled, speed in business minutes, SLA attainment, CSAT,
     reopen and one-touch rates.

@@ -1,5 +1,5 @@
 {#-
-    Ticket-agent reference, question 3: companies at risk of churning. The risk is the churn
+    Support-desk question 3: companies at risk of churning. The risk is the churn
     scorecard of the customer-360 marts (fct_company_health: tier high or medium, with its
     reasons, and the CRM's own score beside it); next to it, each company's tickets of the last
     30 days before the as-of instant from fct_tickets: volume, urgent tickets, SLA breaches,

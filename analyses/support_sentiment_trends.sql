@@ -1,5 +1,5 @@
 {#-
-    Ticket-agent reference, question 5: customer sentiment trends over the last 13 weeks. The
+    Support-desk question 5: customer sentiment trends over the last 13 weeks. The
     sentiment of customers' own words comes from the conversation marts (rpt_sentiment_trends:
     chats per channel and emails, UTC ISO weeks); the tickets' satisfaction answers (CSAT,
     NPS) from rpt_weekly_executive_summary (reporting-time-zone ISO weeks) sit beside them.

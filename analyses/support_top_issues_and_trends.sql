@@ -1,5 +1,5 @@
 {#-
-    Ticket-agent reference, question 2: "What are the main problems this week?" The ten
+    Support-desk question 2: "What are the main problems this week?" The ten
     biggest subcategories of the latest complete ISO week, with their share of the week,
     average resolution and the change against the trailing four weeks.
 -#}

@@ -1,5 +1,5 @@
 {#-
-    Ticket-agent reference, question 1: "What's happening this week?" The as-of week and the
+    Support-desk question 1: "What's happening this week?" The as-of week and the
     one before it from rpt_weekly_executive_summary: tickets, open queue, critical, resolution
     hours, SLA breaches and rate, CSAT and NPS, each with its change against the week before.
 -#}

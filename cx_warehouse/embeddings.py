@@ -136,7 +136,8 @@ def search_products(connection: Any, query: str, *, limit: int = DEFAULT_LIMIT,
                     embeddings_table: str = "marts.dim_product_embeddings",
                     products_table: str = "marts.dim_products") -> list[dict[str, Any]]:
     """Products most similar to `query`, best first: product_id, product_name,
-    product_category, similarity. Raises RuntimeError when the extra is missing or the table is empty."""
+    product_category, similarity. Raises RuntimeError when the extra is missing or the table
+    is empty."""
     available, why = availability()
     if not available:
         raise RuntimeError(f"semantic product search is unavailable: {why}")

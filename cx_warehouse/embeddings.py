@@ -20,14 +20,18 @@ from typing import Any, Sequence
 
 import pyarrow as pa
 
+from cx_warehouse.lookup import project_var
+
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 DIMENSIONS = 384
-#: Products at least this similar to the query are returned by default. all-MiniLM-L6-v2
-#: cosine similarities of 0.45 and above mean "about the same kind of thing" on this
-#: catalogue: for "fancy cheese" every result is a cheese, and the specialty cheeses of the
-#: reference (Roquefort, Brie, Gruyère, Manchego) are among them (docs/design/customers.md).
-DEFAULT_MIN_SIMILARITY = 0.45
-DEFAULT_LIMIT = 50
+#: Products at least this similar to the query are returned by default, at most
+#: DEFAULT_LIMIT of them (vars product_search_min_similarity and product_search_max_results of
+#: dbt_project.yml). all-MiniLM-L6-v2 cosine similarities of 0.45 and above mean "about the
+#: same kind of thing" on this catalogue: for "fancy cheese" every result is a cheese, and the
+#: specialty cheeses (Roquefort, Brie, Gruyère, Manchego) are among them
+#: (docs/design/customers.md, "Semantic product search").
+DEFAULT_MIN_SIMILARITY: float = float(project_var("product_search_min_similarity"))
+DEFAULT_LIMIT: int = int(project_var("product_search_max_results"))
 
 _MODEL: Any = None
 
@@ -131,8 +135,9 @@ def search_products(connection: Any, query: str, *, limit: int = DEFAULT_LIMIT,
                     min_similarity: float = DEFAULT_MIN_SIMILARITY,
                     embeddings_table: str = "marts.dim_product_embeddings",
                     products_table: str = "marts.dim_products") -> list[dict[str, Any]]:
-    """Products most similar to `query`, best first: product_id, product_name, category,
-    similarity. Raises RuntimeError when the extra is missing or the table is empty."""
+    """Products most similar to `query`, best first: product_id, product_name,
+    product_category, similarity. Raises RuntimeError when the extra is missing or the table
+    is empty."""
     available, why = availability()
     if not available:
         raise RuntimeError(f"semantic product search is unavailable: {why}")
@@ -148,7 +153,7 @@ def search_products(connection: Any, query: str, *, limit: int = DEFAULT_LIMIT,
         select
             {products_table}.product_id,
             {products_table}.product_name,
-            {products_table}.category,
+            {products_table}.product_category,
             array_cosine_similarity(
                 {embeddings_table}.embedding, cast(? as float[{DIMENSIONS}])
             ) as similarity
@@ -162,6 +167,7 @@ def search_products(connection: Any, query: str, *, limit: int = DEFAULT_LIMIT,
         [vector, min_similarity, limit],
     ).fetchall()
     return [
-        {"product_id": r[0], "product_name": r[1], "category": r[2], "similarity": r[3]}
+        {"product_id": r[0], "product_name": r[1], "product_category": r[2],
+         "similarity": r[3]}
         for r in rows
     ]

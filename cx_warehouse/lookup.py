@@ -10,6 +10,9 @@ is the command line around them.
 The audit table is not a dbt model, so `dbt build` never replaces it: it is created here if
 missing and by dbt's on-run-start hook `create_receipt_lookups_audit_table()` with the same
 columns (tests/python/test_lookup.py checks they agree).
+
+The lookup's defaults (date and amount tolerances, page size) are the `lookup_default_*` vars
+of dbt_project.yml, the same values the table macro is built with; `project_var` reads them.
 """
 
 from __future__ import annotations
@@ -20,7 +23,39 @@ import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Sequence
+
+#: The dbt project whose vars hold the lookup's and the product search's constants.
+PROJECT_FILE = Path(__file__).resolve().parents[1] / "dbt_project.yml"
+
+
+@lru_cache(maxsize=1)
+def _project_vars() -> dict[str, Any]:
+    import yaml
+
+    try:
+        return yaml.safe_load(PROJECT_FILE.read_text())["vars"]
+    except (OSError, KeyError, TypeError) as error:
+        raise RuntimeError(
+            f"cannot read the vars of {PROJECT_FILE} ({error}): cx_warehouse reads its lookup "
+            "constants from the dbt project it ships with; install it from the repository "
+            "(pip install -e .)"
+        ) from error
+
+
+def project_var(name: str) -> Any:
+    """The value of var `name` in dbt_project.yml (the one place the constant is kept)."""
+    variables = _project_vars()
+    if name not in variables:
+        raise KeyError(f"dbt_project.yml has no var {name!r}")
+    return variables[name]
+
+
+DEFAULT_DAYS: int = int(project_var("lookup_default_days"))
+DEFAULT_AMOUNT_WINDOW: Decimal = Decimal(str(project_var("lookup_default_amount_window")))
+DEFAULT_MAX_RESULTS: int = int(project_var("lookup_default_max_results"))
 
 AUDIT_TABLE = "audit.receipt_lookups"
 #: (column, DuckDB type) of the audit table, in order.
@@ -53,9 +88,9 @@ class Criteria:
     card_last4: str | None = None
     product_words: str | None = None
     product_query: str | None = None  # semantic: "fancy cheese"
-    days: int = 2
-    amount_window: Decimal = Decimal("10")
-    max_results: int = 20
+    days: int = DEFAULT_DAYS
+    amount_window: Decimal = DEFAULT_AMOUNT_WINDOW
+    max_results: int = DEFAULT_MAX_RESULTS
     semantic_product_ids: tuple[str, ...] = field(default=(), compare=False)
 
     def is_empty(self) -> bool:

@@ -8,13 +8,16 @@ returns one row per candidate pair: the two ids, per-field comparison levels, si
 match weights, the overall match weight and the match probability. It returns no personal data:
 the raw values stay in the restricted schema.
 
-How the model works (docs/design/customers.md has the reasoning and the measured quality):
+How the model works (docs/design/customers.md, "Identity resolution", has the reasoning and
+the measured quality):
 - Blocking: only pairs that agree on at least one blocking key are compared (same phone key,
   same email local part, same surname and first initial, same company key and first initial),
   so the work grows with the block sizes, not with incoming x existing.
-- Comparisons: first name (exact, nickname-equivalent, Jaro-Winkler >= 0.92 / 0.80), surname,
+- Comparisons: first name (exact, nickname-equivalent, two Jaro-Winkler levels), surname,
   email (address, local part, fuzzy local part, domain only), phone key (last 10 digits, last 8,
-  one or two digits off), postal code (exact, first five characters) and company name key.
+  one or two digits off), postal code (exact, first five characters) and company name key. The
+  Jaro-Winkler cut-offs and the defaults of MatchingConfig are the customer_match_* vars of
+  dbt_project.yml (read with cx_warehouse.lookup.project_var).
 - Parameters: u probabilities from a seeded random sample of pairs, m probabilities by
   expectation maximisation on two blocked samples (same phone key; same email local part), the
   prior from two deterministic rules. Everything runs in a private in-memory DuckDB with one
@@ -32,6 +35,8 @@ from typing import Iterable, Iterator
 
 import duckdb
 import pyarrow as pa
+
+from cx_warehouse.lookup import project_var
 
 # Formal first name -> the nicknames and short forms people use for it (lower case, accents
 # stripped, as normalise_token produces). A nickname may belong to several formal names
@@ -140,15 +145,32 @@ NICKNAMES: dict[str, tuple[str, ...]] = {
     "william": ("bill", "will", "billy", "liam"),
 }
 
+#: Jaro-Winkler similarity cut-offs of the fuzzy levels, strongest first: first name, surname
+#: and company name (var customer_match_name_jaro_winkler_levels), email local part (var
+#: customer_match_email_local_jaro_winkler).
+NAME_JARO_WINKLER_LEVELS: tuple[float, ...] = tuple(
+    float(value) for value in project_var("customer_match_name_jaro_winkler_levels")
+)
+EMAIL_LOCAL_JARO_WINKLER: float = float(project_var("customer_match_email_local_jaro_winkler"))
+
+
+def _jaro_winkler_label(cut_off: float, prefix: str = "") -> str:
+    """The level label of a Jaro-Winkler cut-off: 0.8 -> 'jaro_winkler_0.80'."""
+    return f"{prefix}jaro_winkler_{cut_off:.2f}"
+
+
+_NAME_FUZZY_LEVELS = tuple(_jaro_winkler_label(cut_off) for cut_off in NAME_JARO_WINKLER_LEVELS)
+
 #: Comparison levels per field, in Splink's order (first = strongest, last = else). The labels
 #: are what fct_customer_matches shows as `<field>_level`.
 FIELD_LEVELS: dict[str, tuple[str, ...]] = {
-    "first_name": ("exact", "nickname", "jaro_winkler_0.92", "jaro_winkler_0.80", "different"),
-    "surname": ("exact", "jaro_winkler_0.92", "jaro_winkler_0.80", "different"),
-    "email": ("exact", "local_part", "local_part_jaro_winkler_0.88", "domain_only", "different"),
+    "first_name": ("exact", "nickname", *_NAME_FUZZY_LEVELS, "different"),
+    "surname": ("exact", *_NAME_FUZZY_LEVELS, "different"),
+    "email": ("exact", "local_part", _jaro_winkler_label(EMAIL_LOCAL_JARO_WINKLER, "local_part_"),
+              "domain_only", "different"),
     "phone": ("exact", "last_8_digits", "levenshtein_2", "different"),
     "postal_code": ("exact", "prefix_5", "different"),
-    "company_name": ("exact", "jaro_winkler_0.92", "jaro_winkler_0.80", "different"),
+    "company_name": ("exact", *_NAME_FUZZY_LEVELS, "different"),
 }
 
 #: Columns score_candidate_pairs needs in its input (all text; null when unknown).
@@ -219,10 +241,12 @@ def first_name_keys(first_name: str | None) -> list[str] | None:
 
 @dataclass(frozen=True)
 class MatchingConfig:
-    """Knobs of the linkage (defaults are the documented ones)."""
+    """Knobs of the linkage (defaults: the vars customer_match_seed and
+    customer_match_keep_min_score of dbt_project.yml, which the dbt model passes)."""
 
-    seed: int = 42
-    keep_min_probability: float = 0.05  # candidate pairs below this are not returned
+    seed: int = int(project_var("customer_match_seed"))
+    # Candidate pairs below this match probability are not returned.
+    keep_min_probability: float = float(project_var("customer_match_keep_min_score"))
     u_max_pairs: float = 2e6  # random pairs sampled to estimate u probabilities
     prior_recall: float = 0.9  # assumed recall of the deterministic rules (prior)
 
@@ -247,22 +271,23 @@ def _comparisons() -> list:
             ],
         ).configure(m_probabilities=list(m_prior), u_probabilities=list(u_prior))
 
+    def name_levels(column: str) -> list:
+        return [cll.JaroWinklerLevel(column, cut_off) for cut_off in NAME_JARO_WINKLER_LEVELS]
+
     return [
         comparison("first_name", [
             cll.ExactMatchLevel("first_name"),
             cll.ArrayIntersectLevel("first_name_keys", min_intersection=1),
-            cll.JaroWinklerLevel("first_name", 0.92),
-            cll.JaroWinklerLevel("first_name", 0.80),
+            *name_levels("first_name"),
         ]),
         comparison("surname", [
             cll.ExactMatchLevel("surname"),
-            cll.JaroWinklerLevel("surname", 0.92),
-            cll.JaroWinklerLevel("surname", 0.80),
+            *name_levels("surname"),
         ]),
         comparison("email", [
             cll.ExactMatchLevel("email_key"),
             cll.ExactMatchLevel("email_local"),
-            cll.JaroWinklerLevel("email_local", 0.88),
+            cll.JaroWinklerLevel("email_local", EMAIL_LOCAL_JARO_WINKLER),
             cll.ExactMatchLevel("email_domain"),
         ]),
         comparison("phone", [
@@ -278,8 +303,7 @@ def _comparisons() -> list:
         ]),
         comparison("company_name", [
             cll.ExactMatchLevel("company_name_key"),
-            cll.JaroWinklerLevel("company_name_key", 0.92),
-            cll.JaroWinklerLevel("company_name_key", 0.80),
+            *name_levels("company_name_key"),
         ]),
     ]
 
@@ -510,9 +534,11 @@ def _captured_splink_logs() -> Iterator[_SplinkWarnings]:
         splink_logger.handlers = saved[2]
 
 
-def tier(score: float | None, exact: float = 0.95, high: float = 0.85,
-         potential: float = 0.75) -> str | None:
-    """The reference's match tier of a score (the SQL in fct_customer_matches is the same)."""
+def tier(score: float | None, exact: float, high: float, potential: float) -> str | None:
+    """The match tier of a score, as the SQL macro customer_match_tier computes it.
+
+    Pass the vars customer_match_tier_exact, _high and _potential of dbt_project.yml.
+    """
     if score is None:
         return None
     if score >= exact:

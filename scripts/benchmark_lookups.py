@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Measure receipt-lookup latency on a built warehouse, from one warm DuckDB connection.
 
-Targets (issue "Customers", from the receipt-lookup reference): at scale 10, an exact lookup
+Targets (issue "Customers"): at scale 10, an exact lookup
 (store + date) p95 < 10 ms and a fuzzy lookup (typo'd store, date +-2 days, amount +-$10)
 p95 < 200 ms. Lookups are drawn from the warehouse's own receipts with a fixed seed; each
 query runs --warmup times unmeasured, then --iterations times measured. Nothing is written:

@@ -8,9 +8,10 @@ Examples:
   python scripts/lookup_receipts.py --card 4242 --date 2026-03-10 --user maria.cs
 
 Ranking (the warehouse's table macro marts.lookup_receipts, the same BI tools call): a
-weighted mean over the criteria given of store-name similarity (0.35), closeness of the date
-(0.25), of the amount (0.25) and the share of product words matched (0.15). --card is an exact
-filter. --product searches products by meaning (optional extra `embeddings`).
+weighted mean over the criteria given of store-name similarity, closeness of the date, of the
+amount and the share of product words matched (weights: the lookup_*_weight vars of
+dbt_project.yml). --card is an exact filter. --product searches products by meaning
+(optional extra `embeddings`).
 
 Every lookup is appended to audit.receipt_lookups in the warehouse (who, when, criteria,
 result count, the receipt and customer ids shown) before the results are printed; a lookup
@@ -84,10 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--product", help="describe what was bought, matched by meaning "
                                         "(e.g. 'fancy cheese'; needs the embeddings extra)")
     how = parser.add_argument_group("tolerances and output")
-    how.add_argument("--days", type=int, default=2, help="date tolerance in days (default 2)")
-    how.add_argument("--amount-window", type=parse_amount, default=Decimal("10"),
-                     help="amount tolerance in currency units (default 10)")
-    how.add_argument("--limit", type=int, default=20, help="most receipts shown (default 20)")
+    how.add_argument("--days", type=int, default=lookup.DEFAULT_DAYS,
+                     help=f"date tolerance in days (default {lookup.DEFAULT_DAYS})")
+    how.add_argument("--amount-window", type=parse_amount, default=lookup.DEFAULT_AMOUNT_WINDOW,
+                     help="amount tolerance in currency units "
+                          f"(default {lookup.DEFAULT_AMOUNT_WINDOW})")
+    how.add_argument("--limit", type=int, default=lookup.DEFAULT_MAX_RESULTS,
+                     help=f"most receipts shown (default {lookup.DEFAULT_MAX_RESULTS})")
     how.add_argument("--json", action="store_true", help="print JSON instead of a table")
     who = parser.add_argument_group("audit")
     who.add_argument("--user", help="who is looking (default: the operating-system user)")

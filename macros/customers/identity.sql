@@ -1,7 +1,6 @@
 {#-
-    The customer-matching reference's tier of a match score (0-1) as SQL: 'exact', 'high',
-    'potential' or 'low', from the vars customer_match_tier_exact / _high / _potential
-    (0.95 / 0.85 / 0.75). Null when the score is null.
+    The tier of a match score (0-1) as SQL: 'exact', 'high', 'potential' or 'low', from the
+    vars customer_match_tier_exact / _high / _potential. Null when the score is null.
 -#}
 {% macro customer_match_tier(score) -%}
     case

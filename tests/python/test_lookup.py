@@ -203,7 +203,8 @@ def test_audit_table_from_dbt_hook_matches_the_script(con):
 def test_product_words_are_typo_tolerant(con, known_receipt):
     # A word from one of the receipt's products, misspelt, finds receipts with that product.
     product = con.execute(
-        "select product_name, category from marts.fct_receipt_items where receipt_id = ? "
+        "select product_name, product_category from marts.fct_receipt_items "
+        "where receipt_id = ? "
         "order by line_number limit 1", [known_receipt["receipt_id"]],
     ).fetchall()[0]
     word = max((w for w in product[0].replace(",", " ").split() if w.isalpha()), key=len)
@@ -254,7 +255,7 @@ def test_fancy_cheese_finds_the_specialty_cheeses(con, semantic_search_ready):
     names = [row["product_name"] for row in results]
     for cheese in SPECIALTY_CHEESES:
         assert any(cheese in name for name in names), f"{cheese} not found in {names}"
-    assert {row["category"] for row in results} == {"cheese"}
+    assert {row["product_category"] for row in results} == {"cheese"}
     similarities = [row["similarity"] for row in results]
     assert similarities == sorted(similarities, reverse=True)
     assert min(similarities) >= embeddings.DEFAULT_MIN_SIMILARITY

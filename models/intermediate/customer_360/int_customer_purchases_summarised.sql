@@ -12,7 +12,7 @@ receipts as (
 ),
 
 receipt_items as (
-    select * from {{ ref('fct_receipt_items') }}
+    select * from {{ ref('int_receipt_items_enriched') }}
     where customer_id is not null and transacted_at <= {{ as_of_at() }}
 ),
 

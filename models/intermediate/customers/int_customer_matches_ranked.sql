@@ -2,7 +2,8 @@
     One row per scored candidate pair (incoming CRM record, existing customer) with its tier,
     its rank among the incoming record's candidates and whether it links the record to the
     customer: only the best candidate, and only at tier high or above (an incoming record
-    describes one person, so it joins at most one identity).
+    describes one person, so it joins at most one identity), and when the incoming record
+    reached the CRM. fct_customer_matches publishes it as is.
 -#}
 with
 
@@ -10,14 +11,24 @@ pairs_scored as (
     select * from {{ ref('matching_customer_pairs_scored') }}
 ),
 
+incoming_customers as (
+    select * from {{ ref('stg_crm__incoming_customers') }}
+),
+
 ranked as (
     select
-        *,
+        pairs_scored.*,
+        incoming_customers.received_at,
         row_number() over (
-            partition by incoming_id
-            order by match_probability desc, match_weight desc, customer_id asc
+            partition by pairs_scored.incoming_id
+            order by
+                pairs_scored.match_probability desc,
+                pairs_scored.match_weight desc,
+                pairs_scored.customer_id asc
         ) as candidate_rank
     from pairs_scored
+    inner join incoming_customers
+        on pairs_scored.incoming_id = incoming_customers.incoming_id
 ),
 
 final as (
@@ -53,7 +64,8 @@ final as (
             candidate_rank = 1
             and match_probability >= {{ var('customer_match_tier_high') }},
             false
-        ) as is_linked
+        ) as is_linked,
+        received_at
     from ranked
 )
 

@@ -1,6 +1,8 @@
 {#-
-    One row per valid receipt line with what the retail marts and reports need beside it: the
-    product's name and category, and the receipt's store, customer and time.
+    The receipt-line core: one row per valid receipt line with what the retail marts and reports
+    need beside it: the product's name and category, and the receipt's store, customer and
+    time. fct_receipt_items publishes it as is; int_receipts_enriched sums it per receipt and
+    rpt_customer_spending per customer, category and month.
 -#}
 with
 
@@ -26,8 +28,8 @@ final as (
         products.product_name,
         products.category,
         products.subcategory,
-        receipt_items.line_number,
-        receipt_items.quantity,
+        cast(receipt_items.line_number as integer) as line_number,
+        cast(receipt_items.quantity as integer) as quantity,
         receipt_items.unit_price,
         receipt_items.discount,
         receipt_items.line_total,

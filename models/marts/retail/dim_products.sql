@@ -8,8 +8,8 @@ final as (
     select
         product_id,
         product_name,
-        category,
-        subcategory,
+        category as product_category,
+        subcategory as product_subcategory,
         description,
         unit_price
     from products

@@ -1,3 +1,8 @@
+{#-
+    The receipt-line core int_receipt_items_enriched, published under a contract; the product's
+    category and subcategory are named product_category and product_subcategory here, because
+    `category` is a ticket's category in the support marts.
+-#}
 with
 
 receipt_items as (
@@ -12,10 +17,10 @@ final as (
         store_id,
         customer_id,
         product_name,
-        category,
-        subcategory,
-        cast(line_number as integer) as line_number,
-        cast(quantity as integer) as quantity,
+        category as product_category,
+        subcategory as product_subcategory,
+        line_number,
+        quantity,
         unit_price,
         discount,
         line_total,

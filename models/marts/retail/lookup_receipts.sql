@@ -16,11 +16,13 @@
     product_ids    product ids from a semantic product search (dim_product_embeddings); a
                    receipt must contain at least one
     days, amount_window, min_store_similarity, max_results: the tolerances and the page size
+                   (defaults: vars lookup_default_*)
 
-    Score (docs/design/customers.md): a weighted mean over the criteria given of
-    store 0.35 x similarity, date 0.25 x (1 - |days off| / (days + 1)), amount 0.25 x
-    (1 - |total - amount| / amount_window) and products 0.15 x share of product words matched;
-    ties go to the closer date, then the closer amount, then receipt_id.
+    Score (docs/design/customers.md, "Receipt lookup"): a weighted mean over the criteria given
+    of store similarity, date closeness 1 - |days off| / (days + 1), amount closeness
+    1 - |total - amount| / amount_window and the share of product words matched, weighted by
+    the vars lookup_store_weight, lookup_date_weight, lookup_amount_weight and
+    lookup_product_weight; ties go to the closer date, then the closer amount, then receipt_id.
 -#}
 {{ config(
     materialized='table_function',
@@ -31,10 +33,10 @@
         'card := null',
         'products := null',
         'product_ids := null',
-        'days := 2',
-        'amount_window := 10',
-        'min_store_similarity := 0.8',
-        'max_results := 20',
+        'days := ' ~ var('lookup_default_days'),
+        'amount_window := ' ~ var('lookup_default_amount_window'),
+        'min_store_similarity := ' ~ var('lookup_default_min_store_similarity'),
+        'max_results := ' ~ var('lookup_default_max_results'),
     ],
 ) }}
 
@@ -93,7 +95,7 @@ product_words as (
         select unnest(string_split(criteria.product_query, ' ')) as product_word
         from criteria
     ) as query_words
-    where length(query_words.product_word) >= 3
+    where length(query_words.product_word) >= {{ var('lookup_product_word_min_length') }}
 ),
 
 product_tokens as (
@@ -102,8 +104,8 @@ product_tokens as (
         unnest(string_split(
             {{ regex_replace_all(
                 fold_accents(
-                    "catalogue.product_name || ' ' || catalogue.category || ' '"
-                    ~ " || coalesce(catalogue.subcategory, '')"
+                    "catalogue.product_name || ' ' || catalogue.product_category || ' '"
+                    ~ " || coalesce(catalogue.product_subcategory, '')"
                 ),
                 '[^a-z0-9]+',
                 ' '
@@ -115,8 +117,9 @@ product_tokens as (
     where products is not null  -- noqa: RF03
 ),
 
--- A word matches a product when it equals one of the product's words, or (words of four
--- letters or more) is within Jaro-Winkler 0.9 of one: 'gruyere', 'chedar', 'sourdogh'.
+-- A word matches a product when it equals one of the product's words, or (words of at least
+-- lookup_product_word_fuzzy_min_length letters) is within Jaro-Winkler
+-- lookup_product_word_min_similarity of one: 'gruyere', 'chedar', 'sourdogh'.
 word_products as (
     select distinct
         product_words.product_word,
@@ -126,9 +129,10 @@ word_products as (
         on
             product_words.product_word = product_tokens.token
             or (
-                length(product_words.product_word) >= 4
+                length(product_words.product_word)
+                >= {{ var('lookup_product_word_fuzzy_min_length') }}
                 and jaro_winkler_similarity(product_tokens.token, product_words.product_word)
-                >= 0.9
+                >= {{ var('lookup_product_word_min_similarity') }}
             )
     union all
     select
@@ -238,14 +242,16 @@ scored as (
 weighted as (
     select
         *,
-        0.35 * coalesce(store_score, 0)
-        + 0.25 * coalesce(date_score, 0)
-        + 0.25 * coalesce(amount_score, 0)
-        + 0.15 * coalesce(product_score, 0) as weighted_score_sum,
-        0.35 * case when store_score is not null then 1 else 0 end
-        + 0.25 * case when date_score is not null then 1 else 0 end
-        + 0.25 * case when amount_score is not null then 1 else 0 end
-        + 0.15 * case when product_score is not null then 1 else 0 end as weight_sum
+        {{ var('lookup_store_weight') }} * coalesce(store_score, 0)
+        + {{ var('lookup_date_weight') }} * coalesce(date_score, 0)
+        + {{ var('lookup_amount_weight') }} * coalesce(amount_score, 0)
+        + {{ var('lookup_product_weight') }} * coalesce(product_score, 0) as weighted_score_sum,
+        {{ var('lookup_store_weight') }} * case when store_score is not null then 1 else 0 end
+        + {{ var('lookup_date_weight') }} * case when date_score is not null then 1 else 0 end
+        + {{ var('lookup_amount_weight') }}
+        * case when amount_score is not null then 1 else 0 end
+        + {{ var('lookup_product_weight') }}
+        * case when product_score is not null then 1 else 0 end as weight_sum
     from scored
 ),
 

@@ -1,19 +1,20 @@
 {#-
     Per loyalty customer, product category and calendar month (the store's local date): money
     spent on the category's lines, units bought and visits (receipts with at least one line of
-    the category). Anonymous purchases are left out: they have no customer.
+    the category), from the receipt-line core. Anonymous purchases are left out: they have no
+    customer.
 -#}
 with
 
 receipt_items as (
-    select * from {{ ref('fct_receipt_items') }}
+    select * from {{ ref('int_receipt_items_enriched') }}
     where customer_id is not null
 ),
 
 monthly as (
     select
         customer_id,
-        category,
+        category as product_category,
         cast({{ dbt.date_trunc('month', 'transaction_date') }} as date) as spend_month,
         sum(line_total) as spend,
         sum(discount) as discount,
@@ -28,10 +29,11 @@ monthly as (
 
 final as (
     select
-        {{ surrogate_key(['customer_id', 'category', 'spend_month']) }}
+        {{ surrogate_key(['customer_id', 'product_category', 'spend_month']) }}
             as customer_spending_id,
         customer_id,
-        category,
+        product_category,
+        {{ month_key('spend_month') }} as month,  -- noqa: RF04
         cast(spend as decimal(14, 2)) as spend,
         cast(discount as decimal(14, 2)) as discount,
         cast(items as integer) as items,

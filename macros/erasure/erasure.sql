@@ -66,6 +66,11 @@
         {%- do subjects or ref('base_landing__erasure_subjects') -%}
         {%- do return('false') -%}
     {%- endif -%}
+    {%- if model is mapping and model.get('resource_type') == 'unit_test' and not subjects -%}
+        {#- A unit test gives only its model's inputs: erasure is off there (the pytest
+            tests/python/test_erasure.py covers it end to end). -#}
+        {%- do return('false') -%}
+    {%- endif -%}
     {%- set rules = cx_warehouse.erasure_rules() -%}
     {%- set conditions = [] -%}
     {%- if table_name not in rules -%}
@@ -74,11 +79,6 @@
             ~ "on the table in its source YAML (docs/raw_source_contract.md; tables with a rule: "
             ~ (rules.keys() | list | join(', ')) ~ ")."
         ) -}}
-    {%- endif -%}
-    {%- if model is mapping and model.get('resource_type') == 'unit_test' and not subjects -%}
-        {#- A unit test gives only its model's inputs: erasure is off there (the pytest
-            tests/python/test_erasure.py covers it end to end). -#}
-        {%- do return('false') -%}
     {%- endif -%}
     {%- set subjects = subjects or ref('base_landing__erasure_subjects') -%}
     {%- set prefix = relation_alias ~ '.' if relation_alias else '' -%}
@@ -122,8 +122,21 @@
 {%- endmacro %}
 
 {% macro duckdb__select_erasure_deidentified(table_name) -%}
+    {%- if not execute or (model is mapping and model.get('resource_type') == 'unit_test') -%}
+        {#- Parsing, or a unit test (no source definitions there; erasure is off). -#}
+        {{- return('*') -}}
+    {%- endif -%}
+    {%- set deidentified = cx_warehouse.erasure_deidentified_columns() -%}
+    {%- if table_name not in deidentified -%}
+        {{- exceptions.raise_compiler_error(
+            "select_erasure_deidentified: '" ~ table_name ~ "' declares no "
+            ~ "meta.erasure.deidentify in its source YAML (tables that do: "
+            ~ (deidentified.keys() | list | join(', ')) ~ ")."
+        ) -}}
+    {%- endif -%}
+    {%- set columns = deidentified[table_name] -%}
     * replace (
-    {%- for column_name in cx_warehouse.erasure_deidentified_columns().get(table_name, []) %}
+    {%- for column_name in columns %}
         case
             when {{ cx_warehouse.is_erased(table_name) }} then null
             else {{ column_name }}

@@ -3,8 +3,8 @@
     table with an event stream, read through its staging model, and every fct_ mart. Each entry:
     relation (a model name), layer ('source' or 'fact'), event_column (the relation's natural
     event timestamp, UTC, or date), event_is_date (true when event_column is already a reporting
-    date, e.g. backlog_date; its day is taken as is) and fill_missing_days (true: a day without rows counts as 0,
-    as for every event stream; false for weekly and as-of snapshot grains, whose rows fall on
+    date, e.g. backlog_date; its day is taken as is) and fill_missing_days (true: a day without
+    rows counts as 0, as for every event stream; false for weekly and as-of snapshot grains, whose rows fall on
     one day per week or per build). Entity and reference tables (companies, customers, agents,
     stores, products) have no event stream: their rows are accounted for by
     source_reconciliation and the run log. Raw receipt_items carry no timestamp of their own;

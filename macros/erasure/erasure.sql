@@ -4,32 +4,37 @@
     model that reads a raw table holding people drops (or de-identifies) the rows that match a
     key, so staging, quarantine, the vault and everything above simply no longer see them, and
     audit.source_reconciliation counts the same rows as erased. Which columns of which raw
-    table are matched on which key lives here only: erasure_rules().
+    table are matched on which key lives only in the table's `meta.erasure` in its source YAML,
+    read by erasure_rules().
 -#}
 
-{#- Per raw table (`<source>.<table>`): the (key_type, raw column) pairs a row is matched on.
-    `json_text` matches the customer id or email as a quoted JSON value inside raw text, so a
-    chat line is matched even when it does not parse. -#}
+{#- Per raw table (`<source>.<table>`): the (key_type, raw column) pairs a row is matched on,
+    from `meta.erasure.match` of the table in its source YAML (raw_tables()). `json_text`
+    matches the customer id or email as a quoted JSON value inside raw text, so a chat line is
+    matched even when it does not parse. -#}
 {% macro erasure_rules() -%}
-    {{- return({
-        'support.customers': [
-            ('customer_id', 'customer_id'), ('email', 'email'), ('phone', 'phone'),
-            ('cpf', 'cpf'),
-        ],
-        'support.tickets': [('customer_id', 'customer_id')],
-        'support.ticket_interactions': [('ticket_id', 'ticket_id'), ('customer_id', 'author_id')],
-        'retail.receipts': [('customer_id', 'customer_id'), ('card', 'card_number')],
-        'chat.chats': [('json_text', 'raw_line')],
-        'email.emails': [('email', 'from_address')],
-        'crm.incoming_customers': [('email', 'email'), ('phone', 'phone')],
-    }) -}}
+    {%- set rules = {} -%}
+    {%- for node in cx_warehouse.raw_tables() if node.meta.get('erasure') -%}
+        {%- set pairs = [] -%}
+        {%- for match in node.meta['erasure']['match'] -%}
+            {%- do pairs.append((match['key_type'], match['column'])) -%}
+        {%- endfor -%}
+        {%- do rules.update({node.source_name ~ '.' ~ node.name: pairs}) -%}
+    {%- endfor -%}
+    {{- return(rules) -}}
 {%- endmacro %}
 
 
 {#- Raw tables whose matching rows are kept with the person's columns nulled instead of being
-    dropped (receipts: the sale stays, the link to the person goes). -#}
+    dropped (`meta.erasure.deidentify`; receipts: the sale stays, the link to the person
+    goes). -#}
 {% macro erasure_deidentified_columns() -%}
-    {{- return({'retail.receipts': ['customer_id', 'card_number']}) -}}
+    {%- set columns = {} -%}
+    {%- for node in cx_warehouse.raw_tables() if node.meta.get('erasure', {}).get('deidentify') -%}
+        {%- do columns.update({node.source_name ~ '.' ~ node.name:
+            node.meta['erasure']['deidentify']}) -%}
+    {%- endfor -%}
+    {{- return(columns) -}}
 {%- endmacro %}
 
 
@@ -56,18 +61,24 @@
     null). `subjects` is the key relation (default: every request's keys); `relation_alias`
     qualifies the raw columns when other relations are in scope. -#}
 {% macro is_erased(table_name, subjects=none, relation_alias=none) -%}
-    {%- set rules = cx_warehouse.erasure_rules() -%}
-    {%- set conditions = [] -%}
-    {%- if table_name not in rules -%}
-        {{- exceptions.raise_compiler_error(
-            "is_erased: no erasure rule for '" ~ table_name ~ "'. Add it to erasure_rules() in "
-            ~ "macros/erasure/erasure.sql (raw tables: " ~ (rules.keys() | list | join(', ')) ~ ")."
-        ) -}}
+    {%- if not execute -%}
+        {#- Parsing: the rules are not known yet (raw_tables()); record the dependency. -#}
+        {%- do subjects or ref('base_landing__erasure_subjects') -%}
+        {%- do return('false') -%}
     {%- endif -%}
     {%- if model is mapping and model.get('resource_type') == 'unit_test' and not subjects -%}
         {#- A unit test gives only its model's inputs: erasure is off there (the pytest
             tests/python/test_erasure.py covers it end to end). -#}
         {%- do return('false') -%}
+    {%- endif -%}
+    {%- set rules = cx_warehouse.erasure_rules() -%}
+    {%- set conditions = [] -%}
+    {%- if table_name not in rules -%}
+        {{- exceptions.raise_compiler_error(
+            "is_erased: no erasure rule for '" ~ table_name ~ "'. Declare meta.erasure.match "
+            ~ "on the table in its source YAML (docs/raw_source_contract.md; tables with a rule: "
+            ~ (rules.keys() | list | join(', ')) ~ ")."
+        ) -}}
     {%- endif -%}
     {%- set subjects = subjects or ref('base_landing__erasure_subjects') -%}
     {%- set prefix = relation_alias ~ '.' if relation_alias else '' -%}
@@ -103,12 +114,29 @@
 {#- The select list of a base model's import CTE for a de-identified raw table: every column,
     with the person's columns (erasure_deidentified_columns) null on the rows that match. -#}
 {% macro select_erasure_deidentified(table_name) -%}
+    {%- if not execute -%}
+        {#- Parsing: no columns known yet; is_erased records the erasure keys as a parent. -#}
+        {%- do cx_warehouse.is_erased(table_name) -%}
+    {%- endif -%}
     {{- return(adapter.dispatch('select_erasure_deidentified', 'cx_warehouse')(table_name)) -}}
 {%- endmacro %}
 
 {% macro duckdb__select_erasure_deidentified(table_name) -%}
+    {%- if not execute or (model is mapping and model.get('resource_type') == 'unit_test') -%}
+        {#- Parsing, or a unit test (no source definitions there; erasure is off). -#}
+        {{- return('*') -}}
+    {%- endif -%}
+    {%- set deidentified = cx_warehouse.erasure_deidentified_columns() -%}
+    {%- if table_name not in deidentified -%}
+        {{- exceptions.raise_compiler_error(
+            "select_erasure_deidentified: '" ~ table_name ~ "' declares no "
+            ~ "meta.erasure.deidentify in its source YAML (tables that do: "
+            ~ (deidentified.keys() | list | join(', ')) ~ ")."
+        ) -}}
+    {%- endif -%}
+    {%- set columns = deidentified[table_name] -%}
     * replace (
-    {%- for column_name in cx_warehouse.erasure_deidentified_columns()[table_name] %}
+    {%- for column_name in columns %}
         case
             when {{ cx_warehouse.is_erased(table_name) }} then null
             else {{ column_name }}

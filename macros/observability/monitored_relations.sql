@@ -2,8 +2,9 @@
     The relations whose daily volume and freshness are watched (models/audit): every source
     table with an event stream, read through its staging model, and every fct_ mart. Each entry:
     relation (a model name), layer ('source' or 'fact'), event_column (the relation's natural
-    event timestamp or date, UTC) and fill_missing_days (true: a day without rows counts as 0,
-    as for every event stream; false for weekly and as-of snapshot grains, whose rows fall on
+    event timestamp, UTC, or date), event_is_date (true when event_column is already a reporting
+    date, e.g. backlog_date; its day is taken as is) and fill_missing_days (true: a day without
+    rows counts as 0, as for every event stream; false for weekly and as-of snapshot grains, whose rows fall on
     one day per week or per build). Entity and reference tables (companies, customers, agents,
     stores, products) have no event stream: their rows are accounted for by
     source_reconciliation and the run log. Raw receipt_items carry no timestamp of their own;
@@ -30,11 +31,14 @@
         {'relation': 'fct_sla_events', 'layer': 'fact',
             'event_column': 'sla_started_at', 'fill_missing_days': true},
         {'relation': 'fct_ticket_backlog_daily', 'layer': 'fact',
-            'event_column': 'backlog_date', 'fill_missing_days': true},
+            'event_column': 'backlog_date', 'fill_missing_days': true,
+            'event_is_date': true},
         {'relation': 'fct_agent_performance', 'layer': 'fact',
-            'event_column': 'week_start_date', 'fill_missing_days': false},
+            'event_column': 'week_start_date', 'fill_missing_days': false,
+            'event_is_date': true},
         {'relation': 'fct_ops_alerts', 'layer': 'fact',
-            'event_column': 'alert_date', 'fill_missing_days': true},
+            'event_column': 'alert_date', 'fill_missing_days': true,
+            'event_is_date': true},
         {'relation': 'fct_chat_conversations', 'layer': 'fact',
             'event_column': 'started_at', 'fill_missing_days': true},
         {'relation': 'fct_chat_messages', 'layer': 'fact',
@@ -65,4 +69,14 @@
         {{- return(thresholds[relation]) -}}
     {%- endif -%}
     {{- return(thresholds.get('default', 48)) -}}
+{%- endmacro %}
+
+
+{#-
+    Whether the reporting day `date_expr` (var reporting_timezone) is over at the instant
+    `as_of_expr` (UTC): as-of has reached its last second. The extract clock counts in seconds.
+-#}
+{% macro reporting_day_is_complete(date_expr, as_of_expr) -%}
+    {{ dbt.dateadd('second', -1, cx_warehouse.reporting_day_start(
+        dbt.dateadd('day', 1, date_expr))) }} <= {{ as_of_expr }}
 {%- endmacro %}

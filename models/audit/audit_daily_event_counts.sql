@@ -1,10 +1,11 @@
 {#-
     Today's view of the daily volumes: per monitored relation (macro
-    observability_monitored_relations) and UTC day, the rows whose event time falls on that day,
-    as the current landing folder has them. Events after as-of are not counted. A day is
-    complete once as-of has reached its last second (the extract clock counts in seconds, and
-    closes a day at 23:59:59). audit_daily_volumes keeps these counts as history; audit_freshness
-    reads the newest event per relation from here.
+    observability_monitored_relations) and reporting day (the project's one reporting time zone,
+    var reporting_timezone, as every day bucket in the warehouse), the rows whose event time
+    falls on that day, as the current landing folder has them. Events after as-of are not
+    counted. A day is complete once as-of has reached its last second
+    (reporting_day_is_complete). audit_daily_volumes keeps these counts as history;
+    audit_freshness reads the newest event per relation from here.
 -#}
 {%- set monitored = observability_monitored_relations() -%}
 
@@ -28,7 +29,12 @@ events as (
             '{{ monitored_relation.layer }}' as relation_layer,
             '{{ monitored_relation.event_column }}' as event_column,
             {{ monitored_relation.fill_missing_days }} as is_zero_filled,
-            cast({{ event }} as timestamp) as event_at
+            cast({{ event }} as timestamp) as event_at,
+            {% if monitored_relation.get('event_is_date') -%}
+                cast({{ event }} as date)
+            {%- else -%}
+                {{ reporting_date('cast(' ~ event ~ ' as timestamp)') }}
+            {%- endif %} as event_date
         from {{ monitored_relation.relation }}
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
@@ -41,7 +47,7 @@ events_until_as_of as (
         events.event_column,
         events.is_zero_filled,
         events.event_at,
-        cast(events.event_at as date) as event_date
+        events.event_date
     from events
     cross join as_of
     where events.event_at <= as_of.as_of_at
@@ -72,7 +78,7 @@ calendar as (
     {{ date_spine(
         'day',
         '(select min(first_event_date) from relation_ranges)',
-        '(select ' ~ dbt.dateadd('day', 1, 'cast(as_of_at as date)') ~ ' from as_of)',
+        '(select ' ~ dbt.dateadd('day', 1, reporting_date('as_of_at')) ~ ' from as_of)',
     ) | indent(4) }}
 ),
 
@@ -102,8 +108,8 @@ final as (
         relation_days.event_column,
         coalesce(counted_days.row_count, 0) as row_count,
         relation_days.is_zero_filled,
-        {{ dbt.dateadd('second', 86399, 'cast(relation_days.event_date as timestamp)') }}
-        <= as_of.as_of_at as is_complete_day,
+        {{ reporting_day_is_complete('relation_days.event_date', 'as_of.as_of_at') }}
+            as is_complete_day,
         relation_days.event_date,
         counted_days.latest_event_at,
         as_of.as_of_at as counted_as_of_at

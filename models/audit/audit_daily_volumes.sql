@@ -1,7 +1,7 @@
 {#-
     The history of daily volumes: audit_daily_event_counts merged in on every build (one row
-    per relation and UTC day; a day counted again replaces its earlier count). Days the current
-    landing folder no longer holds keep the count they had, so the z-scores of
+    per relation and reporting day; a day counted again replaces its earlier count). Days the
+    current landing folder no longer holds keep the count they had, so the z-scores of
     audit_volume_zscores see the trailing history even when a landing folder only holds recent
     data. Incremental and never rebuilt by --full-refresh (full_refresh=false): dropping it
     would lose the history.

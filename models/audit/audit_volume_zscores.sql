@@ -1,13 +1,18 @@
 {#-
-    Volume anomalies: each complete UTC day of each monitored relation (audit_daily_volumes, up
-    to as-of) against the complete days in the var volume_trailing_days days before it: mean,
-    sample standard deviation, z-score. No z-score with fewer than var volume_min_history_days
-    days of history, a constant history (standard deviation 0), or a trailing mean below var
-    volume_min_trailing_mean rows a day (at a few rows a day, |z| > 3 is ordinary: 3 records
-    on a day that averages 0.3 is z = 5.9). |z| above var
-    volume_zscore_threshold is an anomaly; an anomaly among the last var volume_alert_days days
-    before as-of is an alert (the warn-severity test on is_volume_alert).
+    Volume anomalies: each complete reporting day of each event stream (audit_daily_volumes up
+    to as-of; the zero-filled relations: weekly and as-of snapshot grains are not scored) against
+    a same-weekday baseline, the same weekday in the var volume_baseline_weeks weeks before it
+    (volumes follow the week: Saturdays are not Tuesdays): mean, sample standard deviation,
+    z-score. No z-score with fewer than var volume_min_baseline_days such days, a constant
+    baseline (standard deviation 0), or a baseline mean below var volume_min_trailing_mean rows
+    a day (at a few rows a day, |z| > 3 is ordinary: 3 records on a day that averages 0.3 is
+    z = 5.9). A day is an anomaly when it is both unusual (|z| above var
+    volume_zscore_threshold) and large (at least var volume_min_ratio times its baseline mean,
+    or at most its inverse); an anomaly among the last var volume_alert_days days before as-of
+    is an alert (the warn-severity test on is_volume_alert).
 -#}
+{%- set threshold = var('volume_zscore_threshold') %}
+{%- set min_ratio = var('volume_min_ratio') %}
 with
 
 daily_volumes as (
@@ -24,17 +29,17 @@ complete_days as (
         daily_volumes.relation_name,
         daily_volumes.relation_layer,
         daily_volumes.event_column,
+        daily_volumes.is_zero_filled,
         daily_volumes.row_count,
         daily_volumes.event_date
     from daily_volumes
     cross join as_of
     where
         daily_volumes.is_complete_day
-        and {{ dbt.dateadd('second', 86399, 'cast(daily_volumes.event_date as timestamp)') }}
-        <= as_of.as_of_at
+        and {{ reporting_day_is_complete('daily_volumes.event_date', 'as_of.as_of_at') }}
 ),
 
-trailing_history as (
+baseline as (
     select
         complete_days.daily_volume_id,
         count(history_days.event_date) as trailing_days,
@@ -46,8 +51,10 @@ trailing_history as (
             complete_days.relation_name = history_days.relation_name
             and complete_days.event_date > history_days.event_date
             and {{ dbt.dateadd(
-                'day', -var('volume_trailing_days', 28), 'complete_days.event_date') }}
+                'day', -7 * var('volume_baseline_weeks'), 'complete_days.event_date') }}
             <= history_days.event_date
+            and {{ iso_day_of_week('complete_days.event_date') }}
+            = {{ iso_day_of_week('history_days.event_date') }}
     group by complete_days.daily_volume_id
 ),
 
@@ -58,24 +65,39 @@ scored as (
         complete_days.relation_layer,
         complete_days.event_column,
         complete_days.row_count,
-        trailing_history.trailing_days,
-        trailing_history.trailing_mean,
-        trailing_history.trailing_stddev,
+        baseline.trailing_days,
+        baseline.trailing_mean,
+        baseline.trailing_stddev,
         case
             when
-                trailing_history.trailing_days >= {{ var('volume_min_history_days', 14) }}
-                and trailing_history.trailing_stddev > 0
-                and trailing_history.trailing_mean >= {{ var('volume_min_trailing_mean', 5) }}
+                complete_days.is_zero_filled
+                and baseline.trailing_days >= {{ var('volume_min_baseline_days') }}
+                and baseline.trailing_stddev > 0
+                and baseline.trailing_mean >= {{ var('volume_min_trailing_mean') }}
                 then
-                    (complete_days.row_count - trailing_history.trailing_mean)
-                    / trailing_history.trailing_stddev
+                    (complete_days.row_count - baseline.trailing_mean)
+                    / baseline.trailing_stddev
         end as volume_zscore,
         complete_days.event_date,
         as_of.as_of_at
     from complete_days
-    inner join trailing_history
-        on complete_days.daily_volume_id = trailing_history.daily_volume_id
+    inner join baseline
+        on complete_days.daily_volume_id = baseline.daily_volume_id
     cross join as_of
+),
+
+classified as (
+    select
+        *,
+        coalesce(
+            abs(volume_zscore) > {{ threshold }}
+            and (
+                row_count >= {{ min_ratio }} * trailing_mean
+                or row_count * {{ min_ratio }} <= trailing_mean
+            ),
+            false
+        ) as is_volume_anomaly
+    from scored
 ),
 
 final as (
@@ -85,29 +107,23 @@ final as (
         relation_layer,
         event_column,
         case
-            when abs(volume_zscore) <= {{ var('volume_zscore_threshold', 3) }} then 'normal'
+            when volume_zscore is null then 'not_scored'
+            when not is_volume_anomaly then 'normal'
             when volume_zscore > 0 then 'spike'
-            when volume_zscore < 0 then 'drop'
-            else 'not_scored'
+            else 'drop'
         end as volume_status,
         row_count,
         trailing_days,
         trailing_mean,
         trailing_stddev,
         volume_zscore,
-        coalesce(
-            abs(volume_zscore) > {{ var('volume_zscore_threshold', 3) }}, false
-        ) as is_volume_anomaly,
-        coalesce(
-            abs(volume_zscore) > {{ var('volume_zscore_threshold', 3) }}
-            and event_date > cast(
-                {{ dbt.dateadd('day', -var('volume_alert_days', 7), 'as_of_at') }} as date
-            ),
-            false
-        ) as is_volume_alert,
+        is_volume_anomaly,
+        is_volume_anomaly and event_date > {{ dbt.dateadd(
+            'day', -var('volume_alert_days'), reporting_date('as_of_at')) }}
+            as is_volume_alert,
         event_date,
         as_of_at
-    from scored
+    from classified
 )
 
 select * from final

@@ -5,41 +5,58 @@
     This audit model reads the sources directly on purpose: it checks staging, so it must not
     trust staging's own counts (DECISIONS.md, "Row accounting").
 -#}
-{%- set raw_tables = [
-    ('support', 'companies', 'stg_support__companies', 'quarantine_support__companies'),
-    ('support', 'customers', 'stg_support__customers', 'quarantine_support__customers'),
-    ('support', 'agents', 'stg_support__agents', 'quarantine_support__agents'),
-    ('support', 'tickets', 'stg_support__tickets', 'quarantine_support__tickets'),
-    ('support', 'ticket_interactions', 'stg_support__ticket_interactions',
-        'quarantine_support__ticket_interactions'),
-    ('retail', 'stores', 'stg_retail__stores', 'quarantine_retail__stores'),
-    ('retail', 'products', 'stg_retail__products', 'quarantine_retail__products'),
-    ('retail', 'receipts', 'stg_retail__receipts', 'quarantine_retail__receipts'),
-    ('retail', 'receipt_items', 'stg_retail__receipt_items', 'quarantine_retail__receipt_items'),
-    ('chat', 'chats', 'stg_chat__conversations', 'quarantine_chat__chats'),
-    ('email', 'emails', 'stg_email__emails', 'quarantine_email__emails'),
-    ('crm', 'incoming_customers', 'stg_crm__incoming_customers',
-        'quarantine_crm__incoming_customers'),
-] -%}
+{#- The raw tables and their staging/quarantine models come from the source YAML's `meta`
+    (raw_tables(): staged_by, quarantined_by, erasure). dbt learns a model's parents while it
+    parses, before source definitions are known, so the models are also named in the hints
+    below; a raw table whose models are missing here stops the build with dbt's own message
+    giving the line to add (docs/raw_source_contract.md, "Adding a raw table"). -#}
+-- depends_on: {{ ref('base_landing__erasure_subjects') }}
+-- depends_on: {{ ref('stg_support__companies') }}
+-- depends_on: {{ ref('quarantine_support__companies') }}
+-- depends_on: {{ ref('stg_support__customers') }}
+-- depends_on: {{ ref('quarantine_support__customers') }}
+-- depends_on: {{ ref('stg_support__agents') }}
+-- depends_on: {{ ref('quarantine_support__agents') }}
+-- depends_on: {{ ref('stg_support__tickets') }}
+-- depends_on: {{ ref('quarantine_support__tickets') }}
+-- depends_on: {{ ref('stg_support__ticket_interactions') }}
+-- depends_on: {{ ref('quarantine_support__ticket_interactions') }}
+-- depends_on: {{ ref('stg_retail__stores') }}
+-- depends_on: {{ ref('quarantine_retail__stores') }}
+-- depends_on: {{ ref('stg_retail__products') }}
+-- depends_on: {{ ref('quarantine_retail__products') }}
+-- depends_on: {{ ref('stg_retail__receipts') }}
+-- depends_on: {{ ref('quarantine_retail__receipts') }}
+-- depends_on: {{ ref('stg_retail__receipt_items') }}
+-- depends_on: {{ ref('quarantine_retail__receipt_items') }}
+-- depends_on: {{ ref('stg_chat__conversations') }}
+-- depends_on: {{ ref('quarantine_chat__chats') }}
+-- depends_on: {{ ref('stg_email__emails') }}
+-- depends_on: {{ ref('quarantine_email__emails') }}
+-- depends_on: {{ ref('stg_crm__incoming_customers') }}
+-- depends_on: {{ ref('quarantine_crm__incoming_customers') }}
+{%- set raw_tables = cx_warehouse.raw_tables() %}
+{%- set erasure_rules = cx_warehouse.erasure_rules() %}
+{%- set deidentified = cx_warehouse.erasure_deidentified_columns() %}
 
 with
 
-{% for source_name, table_name, staged_model, quarantine_model in raw_tables %}
-    {{ table_name }}_counts as (
+{% for node in raw_tables %}
+    {%- set raw_table_id = node.source_name ~ '.' ~ node.name %}
+    {{ node.name }}_counts as (
         select
-            '{{ source_name }}' as source_name,
-            '{{ table_name }}' as table_name,
-            '{{ staged_model }}' as staged_model,
-            '{{ quarantine_model }}' as quarantine_model,
-            (select count(*) from {{ source(source_name, table_name) }}) as raw_rows,
-            (select count(*) from {{ ref(staged_model) }}) as staged_rows,
-            (select count(*) from {{ ref(quarantine_model) }}) as quarantined_rows,
+            '{{ node.source_name }}' as source_name,
+            '{{ node.name }}' as table_name,
+            '{{ node.meta.staged_by }}' as staged_model,
+            '{{ node.meta.quarantined_by }}' as quarantine_model,
+            (select count(*) from {{ source(node.source_name, node.name) }}) as raw_rows,
+            (select count(*) from {{ ref(node.meta.staged_by) }}) as staged_rows,
+            (select count(*) from {{ ref(node.meta.quarantined_by) }}) as quarantined_rows,
             -- Raw rows of people with an erasure request: dropped before staging (is_erased).
-            {% if source_name ~ '.' ~ table_name in erasure_rules()
-                and source_name ~ '.' ~ table_name not in erasure_deidentified_columns() -%}
+            {% if raw_table_id in erasure_rules and raw_table_id not in deidentified -%}
                 (
-                    select count(*) from {{ source(source_name, table_name) }}
-                    where {{ is_erased(source_name ~ '.' ~ table_name) }}
+                    select count(*) from {{ source(node.source_name, node.name) }}
+                    where {{ is_erased(raw_table_id) }}
                 )
             {%- else -%}
                 0
@@ -48,8 +65,8 @@ with
 
 {% endfor %}
 all_counts as (
-    {% for source_name, table_name, staged_model, quarantine_model in raw_tables %}
-        select * from {{ table_name }}_counts
+    {% for node in raw_tables %}
+        select * from {{ node.name }}_counts
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),

@@ -6,6 +6,9 @@ person, with Splink on a private in-memory DuckDB (cx_warehouse.matching). The o
 only ids, comparison levels, similarities, match weights and the match probability.
 """
 
+import hashlib
+
+import pyarrow as pa
 from dbt.adapters.events.logging import AdapterLogger
 
 from cx_warehouse.matching import MatchingConfig, score_candidate_pairs
@@ -24,4 +27,19 @@ def model(dbt, session):
     pairs = score_candidate_pairs(records, config, notes=notes)
     for note in notes:
         LOGGER.info(note)
-    return pairs
+    return with_pair_id(pairs)
+
+
+def with_pair_id(pairs: pa.Table) -> pa.Table:
+    """Prepend matching_pair_id, the primary key of the (incoming_id, customer_id) grain: the
+    recipe of the surrogate_key macro, md5 of the values joined by '-' (null as '_null_'), so
+    it equals customer_match_id downstream."""
+    def part(value: object) -> str:
+        return "_null_" if value is None else str(value)
+
+    ids = [
+        hashlib.md5(f"{part(incoming)}-{part(customer)}".encode()).hexdigest()
+        for incoming, customer in zip(
+            pairs.column("incoming_id").to_pylist(), pairs.column("customer_id").to_pylist())
+    ]
+    return pairs.add_column(0, "matching_pair_id", pa.array(ids, type=pa.string()))

@@ -37,3 +37,19 @@
         cast(sum({{ tickets_relation }}.agent_reply_count) as bigint) as agent_reply_count,
         cast(sum({{ tickets_relation }}.cost_to_serve) as decimal(14, 2)) as total_cost_to_serve
 {%- endmacro %}
+
+
+{#-
+    The rates over the aggregates of support_ticket_outcome_aggregates in `monthly_relation`:
+    SLA attainment (tickets within target / tickets) and cost per ticket.
+-#}
+{% macro support_ticket_outcome_rates(monthly_relation) -%}
+        cast({{ monthly_relation }}.first_response_sla_met_count as double)
+        / {{ monthly_relation }}.ticket_count as first_response_sla_attainment_rate,
+        cast({{ monthly_relation }}.resolution_sla_met_count as double)
+        / {{ monthly_relation }}.ticket_count as resolution_sla_attainment_rate,
+        cast(
+            {{ monthly_relation }}.total_cost_to_serve / {{ monthly_relation }}.ticket_count
+            as decimal(12, 2)
+        ) as cost_per_ticket
+{%- endmacro %}

@@ -59,10 +59,7 @@ final as (
         monthly.avg_resolution_hours,
         monthly.median_resolution_hours,
         monthly.avg_resolution_business_hours,
-        cast(monthly.first_response_sla_met_count as double) / monthly.ticket_count
-            as first_response_sla_attainment_rate,
-        cast(monthly.resolution_sla_met_count as double) / monthly.ticket_count
-            as resolution_sla_attainment_rate,
+        {{ support_ticket_outcome_rates('monthly') }},
         cast(monthly.reopened_ticket_count as double)
         / nullif(monthly.resolved_ticket_count, 0) as reopen_rate,
         cast(monthly.one_touch_resolution_count as double)
@@ -74,8 +71,6 @@ final as (
         monthly.nps_response_count,
         monthly.agent_reply_count,
         monthly.total_cost_to_serve,
-        cast(monthly.total_cost_to_serve / monthly.ticket_count as decimal(12, 2))
-            as cost_per_ticket,
         monthly.month_start_date
     from monthly
 )

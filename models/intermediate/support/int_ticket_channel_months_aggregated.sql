@@ -41,18 +41,13 @@ final as (
         channel_costs.cost_per_contact,
         channel_costs.cost_per_handle_minute,
         monthly.total_cost_to_serve,
-        cast(monthly.total_cost_to_serve / monthly.ticket_count as decimal(12, 2))
-            as cost_per_ticket,
         cast(
             monthly.total_cost_to_serve / nullif(monthly.resolved_ticket_count, 0)
             as decimal(12, 2)
         ) as cost_per_resolved_ticket,
         monthly.avg_first_response_business_minutes,
         monthly.avg_resolution_hours,
-        cast(monthly.first_response_sla_met_count as double) / monthly.ticket_count
-            as first_response_sla_attainment_rate,
-        cast(monthly.resolution_sla_met_count as double) / monthly.ticket_count
-            as resolution_sla_attainment_rate,
+        {{ support_ticket_outcome_rates('monthly') }},
         monthly.avg_csat_score,
         monthly.csat_rating_count,
         monthly.month_start_date

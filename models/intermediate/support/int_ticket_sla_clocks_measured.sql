@@ -331,18 +331,7 @@ clocks_pivoted as (
         on
             sla_clocks_evaluated.ticket_id = clock_outcomes.ticket_id
             and sla_clocks_evaluated.sla_metric = clock_outcomes.sla_metric
-    group by
-        sla_clocks_evaluated.ticket_id,
-        sla_clocks_evaluated.sla_metric,
-        sla_clocks_evaluated.schedule_id,
-        sla_clocks_evaluated.priority_applied,
-        sla_clocks_evaluated.priority_applied_basis,
-        sla_clocks_evaluated.target_minutes,
-        sla_clocks_evaluated.paused_minutes,
-        sla_clocks_evaluated.is_business_hours,
-        sla_clocks_evaluated.sla_started_at,
-        sla_clocks_evaluated.sla_stopped_at,
-        sla_clocks_evaluated.evaluated_until_at
+    group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
 ),
 
 final as (

@@ -5,6 +5,17 @@
     the open queue is a snapshot at the end of the week. Each metric has its change against the
     previous week. rpt_weekly_executive_summary publishes it.
 -#}
+{%- set weekly_change_metrics = [
+    'total_tickets',
+    'open_tickets_at_week_end',
+    'critical_tickets',
+    'avg_resolution_hours',
+    'median_resolution_hours',
+    'sla_breach_count',
+    'sla_breach_rate',
+    'avg_csat_score',
+    'nps_score',
+] -%}
 with
 
 tickets as (
@@ -132,24 +143,9 @@ final as (
         weekly.nps_response_count,
         weekly.nps_promoter_count,
         weekly.nps_detractor_count,
-        weekly.total_tickets - lag(weekly.total_tickets) over previous_week
-            as total_tickets_change,
-        weekly.open_tickets_at_week_end - lag(weekly.open_tickets_at_week_end) over previous_week
-            as open_tickets_at_week_end_change,
-        weekly.critical_tickets - lag(weekly.critical_tickets) over previous_week
-            as critical_tickets_change,
-        weekly.avg_resolution_hours - lag(weekly.avg_resolution_hours) over previous_week
-            as avg_resolution_hours_change,
-        weekly.median_resolution_hours - lag(weekly.median_resolution_hours) over previous_week
-            as median_resolution_hours_change,
-        weekly.sla_breach_count - lag(weekly.sla_breach_count) over previous_week
-            as sla_breach_count_change,
-        weekly.sla_breach_rate - lag(weekly.sla_breach_rate) over previous_week
-            as sla_breach_rate_change,
-        weekly.avg_csat_score - lag(weekly.avg_csat_score) over previous_week
-            as avg_csat_score_change,
-        weekly.nps_score - lag(weekly.nps_score) over previous_week
-            as nps_score_change,
+        {%- for metric in weekly_change_metrics %}
+        weekly.{{ metric }} - lag(weekly.{{ metric }}) over previous_week as {{ metric }}_change,
+        {%- endfor %}
         weekly.is_complete_week,
         weekly.week_start_date
     from weekly

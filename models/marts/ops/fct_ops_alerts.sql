@@ -9,18 +9,7 @@ raised_alerts as (
 ),
 
 final as (
-    select
-        alert_id,
-        alert_type,
-        severity,
-        alert_scope,
-        metric_name,
-        threshold_value,
-        observed_value,
-        baseline_value,
-        alert_date,
-        period_start_at,
-        period_end_at
+    select *
     from raised_alerts
     where {{ is_retained('alert_date', 'metrics') }}
 )

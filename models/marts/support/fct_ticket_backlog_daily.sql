@@ -10,18 +10,7 @@ backlog_days as (
 ),
 
 final as (
-    select
-        backlog_day_id,
-        priority,
-        open_ticket_count,
-        open_under_1d_count,
-        open_1_to_3d_count,
-        open_3_to_7d_count,
-        open_over_7d_count,
-        created_ticket_count,
-        resolved_ticket_count,
-        backlog_date,
-        day_end_at
+    select *
     from backlog_days
     where {{ is_retained('backlog_date', 'metrics') }}
 )

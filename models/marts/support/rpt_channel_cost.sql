@@ -10,27 +10,7 @@ channel_months as (
 ),
 
 final as (
-    select
-        channel_month_id,
-        month,
-        channel,
-        currency,
-        ticket_count,
-        resolved_ticket_count,
-        agent_contact_count,
-        assumed_handle_minutes,
-        cost_per_contact,
-        cost_per_handle_minute,
-        total_cost_to_serve,
-        cost_per_ticket,
-        cost_per_resolved_ticket,
-        avg_first_response_business_minutes,
-        avg_resolution_hours,
-        first_response_sla_attainment_rate,
-        resolution_sla_attainment_rate,
-        avg_csat_score,
-        csat_rating_count,
-        month_start_date
+    select *
     from channel_months
     where {{ is_retained('month_start_date', 'metrics') }}
 )

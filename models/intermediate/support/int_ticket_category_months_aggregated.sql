@@ -47,7 +47,7 @@ final as (
     select
         {{ surrogate_key(['monthly.month_start_date', 'monthly.category']) }}
             as category_month_id,
-        {{ month_key('monthly.month_start_date') }} as month,
+        {{ month_key('monthly.month_start_date') }} as month,  -- noqa: RF04
         monthly.category,
         monthly.ticket_count,
         cast(monthly.ticket_count as double)

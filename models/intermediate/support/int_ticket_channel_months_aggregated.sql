@@ -29,7 +29,7 @@ final as (
     select
         {{ surrogate_key(['monthly.month_start_date', 'monthly.channel']) }}
             as channel_month_id,
-        {{ month_key('monthly.month_start_date') }} as month,
+        {{ month_key('monthly.month_start_date') }} as month,  -- noqa: RF04
         monthly.channel,
         channel_costs.currency,
         monthly.ticket_count,

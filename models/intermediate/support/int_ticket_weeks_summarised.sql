@@ -144,7 +144,8 @@ final as (
         weekly.nps_promoter_count,
         weekly.nps_detractor_count,
         {%- for metric in weekly_change_metrics %}
-        weekly.{{ metric }} - lag(weekly.{{ metric }}) over previous_week as {{ metric }}_change,
+            weekly.{{ metric }} - lag(weekly.{{ metric }}) over previous_week
+                as {{ metric }}_change,
         {%- endfor %}
         weekly.is_complete_week,
         weekly.week_start_date

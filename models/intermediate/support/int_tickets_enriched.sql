@@ -1,7 +1,9 @@
 {#-
     The ticket core: one row per valid ticket with its lifecycle, SLA roll-up and cost to serve.
     fct_tickets publishes it; the agent, backlog, report and customer-360 models read it.
+    A table: it is read by many models, and it keeps their chains of views short.
 -#}
+{{ config(materialized="table") }}
 with
 
 tickets as (

@@ -257,7 +257,7 @@ def expected_numbers(ticket: Ticket, clock: BusinessClock, policies, as_of: date
         "reopen_count": ticket.reopen_count,
         "agent_reply_count": ticket.agent_replies,
         "customer_reply_count": ticket.customer_replies,
-        "handoff_count": max(len(ticket.replying_agents) - 1, 0),
+        "replying_agent_handoff_count": max(len(ticket.replying_agents) - 1, 0),
         "is_one_touch_resolution": bool(ticket.resolved_at and ticket.agent_replies == 1
                                         and ticket.reopen_count == 0),
         "pending_minutes": sum(minutes(a, b) for a, b in all_pending),

@@ -15,6 +15,10 @@ ticket_interactions as (
     where interaction_at <= {{ as_of_at() }}
 ),
 
+ticket_statuses as (
+    select * from {{ ref('ticket_statuses') }}
+),
+
 status_changes as (
     select
         tickets.ticket_id,
@@ -45,6 +49,8 @@ status_changes as (
 sequenced as (
     select
         status_changes.*,
+        ticket_statuses.is_open,
+        ticket_statuses.is_solved,
         row_number() over (
             partition by status_changes.ticket_id
             order by
@@ -53,6 +59,8 @@ sequenced as (
                 status_changes.interaction_id
         ) as period_number
     from status_changes
+    left outer join ticket_statuses
+        on status_changes.status = ticket_statuses.status
 ),
 
 periods as (
@@ -61,6 +69,9 @@ periods as (
         lag(sequenced.status) over (
             partition by sequenced.ticket_id order by sequenced.period_number
         ) as previous_status,
+        lag(sequenced.is_solved) over (
+            partition by sequenced.ticket_id order by sequenced.period_number
+        ) as is_previous_status_solved,
         lead(sequenced.started_at) over (
             partition by sequenced.ticket_id order by sequenced.period_number
         ) as ended_at,
@@ -79,13 +90,15 @@ final as (
         previous_status,
         changed_by_author_type,
         period_number,
+        coalesce(is_open, false) as is_open,
+        coalesce(is_solved, false) as is_solved,
+        -- back to the desk (not to the customer) from a solved status
         coalesce(
-            previous_status in ('RESOLVED', 'CLOSED') and status in ('OPEN', 'IN_PROGRESS'),
-            false
+            is_previous_status_solved and status in ('OPEN', 'IN_PROGRESS'), false
         ) as is_reopen,
         coalesce(
             status = 'RESOLVED'
-            or (status = 'CLOSED' and previous_status not in ('RESOLVED', 'CLOSED')),
+            or (status = 'CLOSED' and not coalesce(is_previous_status_solved, false)),
             false
         ) as is_resolution,
         period_number = period_count as is_current,

@@ -1,7 +1,9 @@
 {#-
     The ticket core: one row per valid ticket with its lifecycle, SLA roll-up and cost to serve.
     fct_tickets publishes it; the agent, backlog, report and customer-360 models read it.
+    A table: it is read by many models, and it keeps their chains of views short.
 -#}
+{{ config(materialized="table") }}
 with
 
 tickets as (
@@ -93,7 +95,7 @@ joined as (
         ticket_lifecycles.agent_reply_count,
         ticket_lifecycles.customer_reply_count,
         ticket_lifecycles.replying_agent_count,
-        ticket_lifecycles.handoff_count,
+        ticket_lifecycles.replying_agent_handoff_count,
         ticket_lifecycles.reopen_count,
         tickets.csat_score,
         tickets.nps_score,
@@ -157,7 +159,7 @@ final as (
         agent_reply_count,
         customer_reply_count,
         replying_agent_count,
-        handoff_count,
+        replying_agent_handoff_count,
         reopen_count,
         csat_score,
         nps_score,

@@ -161,9 +161,12 @@ status_summary as (
         max(
             case when status_periods.is_current then status_periods.started_at end
         ) as current_status_started_at,
+        coalesce(
+            {{ dbt.bool_or('status_periods.is_current and status_periods.is_solved') }}, false
+        ) as is_current_status_solved,
         sum(
             case
-                when status_periods.status = 'PENDING_CUSTOMER'
+                when status_periods.status = '{{ var("support_sla_pause_status") }}'
                     then {{ minutes_between(
                         'status_periods.started_at',
                         'coalesce(status_periods.ended_at, ' ~ as_of_at() ~ ')'
@@ -202,7 +205,7 @@ ticket_states as (
         status_summary.current_status,
         status_summary.first_resolved_at,
         case
-            when status_summary.current_status in ('RESOLVED', 'CLOSED')
+            when status_summary.is_current_status_solved
                 then status_summary.last_resolution_at
         end as resolved_at,
         case
@@ -269,7 +272,7 @@ final as (
             when coalesce(reply_counts.replying_agent_count, 0) > 1
                 then reply_counts.replying_agent_count - 1
             else 0
-        end as handoff_count,
+        end as replying_agent_handoff_count,
         coalesce(current_assignments.assignment_count, 0) as assignment_count,
         coalesce(priority_applied.priority_change_count, 0) as priority_change_count,
         ticket_states.reopen_count,

@@ -1,75 +1,18 @@
 {#-
-    One row per reporting month and channel (call-centre reference: cost analysis): tickets,
-    agent contacts, assumed handling minutes and what they cost at the channel_costs seed's unit
-    prices, with the service level bought for it. Cost of a ticket = agent replies x
-    (cost_per_contact + handle minutes per reply x cost_per_handle_minute); the handle minutes
-    per reply are an assumption (var support_handle_minutes_per_reply): the source records no
-    handling time.
+    One row per reporting month and channel: contacts, assumed handling minutes, their cost and
+    the service level bought (int_ticket_channel_months_aggregated), within the metrics
+    retention window.
 -#}
 with
 
-tickets as (
-    select * from {{ ref('fct_tickets') }}
-),
-
-channel_costs as (
-    select * from {{ ref('channel_costs') }}
-),
-
-monthly as (
-    select
-        cast({{ dbt.date_trunc('month', 'tickets.created_date') }} as date) as month_start_date,
-        tickets.channel,
-        count(*) as ticket_count,
-        count(tickets.resolution_minutes) as resolved_ticket_count,
-        cast(sum(tickets.agent_reply_count) as bigint) as agent_contact_count,
-        cast(sum(tickets.cost_to_serve) as decimal(14, 2)) as total_cost_to_serve,
-        avg(tickets.first_response_business_minutes) as avg_first_response_business_minutes,
-        avg(tickets.resolution_minutes) / 60.0 as avg_resolution_hours,
-        count(case when not tickets.is_first_response_sla_breached then 1 end)
-            as first_response_sla_met_count,
-        count(case when not tickets.is_resolution_sla_breached then 1 end)
-            as resolution_sla_met_count,
-        avg(tickets.csat_score) as avg_csat_score,
-        count(tickets.csat_score) as csat_rating_count
-    from tickets
-    group by 1, 2
+channel_months as (
+    select * from {{ ref('int_ticket_channel_months_aggregated') }}
 ),
 
 final as (
-    select
-        {{ surrogate_key(['monthly.month_start_date', 'monthly.channel']) }}
-            as channel_month_id,
-        monthly.channel,
-        channel_costs.currency,
-        monthly.ticket_count,
-        monthly.resolved_ticket_count,
-        monthly.agent_contact_count,
-        cast(
-            monthly.agent_contact_count * {{ var('support_handle_minutes_per_reply') }} as double
-        ) as assumed_handle_minutes,
-        channel_costs.cost_per_contact,
-        channel_costs.cost_per_handle_minute,
-        monthly.total_cost_to_serve,
-        cast(monthly.total_cost_to_serve / monthly.ticket_count as decimal(12, 2))
-            as cost_per_ticket,
-        cast(
-            monthly.total_cost_to_serve / nullif(monthly.resolved_ticket_count, 0)
-            as decimal(12, 2)
-        ) as cost_per_resolved_ticket,
-        monthly.avg_first_response_business_minutes,
-        monthly.avg_resolution_hours,
-        cast(monthly.first_response_sla_met_count as double) / monthly.ticket_count
-            as first_response_sla_attainment_rate,
-        cast(monthly.resolution_sla_met_count as double) / monthly.ticket_count
-            as resolution_sla_attainment_rate,
-        monthly.avg_csat_score,
-        monthly.csat_rating_count,
-        monthly.month_start_date
-    from monthly
-    left outer join channel_costs
-        on monthly.channel = channel_costs.channel
+    select *
+    from channel_months
+    where {{ is_retained('month_start_date', 'metrics') }}
 )
 
 select * from final
-where {{ is_retained('month_start_date', 'metrics') }}

@@ -1,151 +1,17 @@
 {#-
-    One row per ISO week (Monday, reporting time zone) from the first ticket to the as-of week:
-    the ticket-agent reference's weekly executive summary. Ticket metrics describe the week's
-    cohort (tickets created that week, measured as of the as-of instant); the open queue is a
-    snapshot at the end of the week. Each metric has its change against the previous week.
+    One row per ISO week (reporting time zone): the support desk's weekly executive summary
+    (int_ticket_weeks_summarised), within the metrics retention window.
 -#}
 with
 
-tickets as (
-    select * from {{ ref('fct_tickets') }}
-),
-
-backlog_days as (
-    select * from {{ ref('fct_ticket_backlog_daily') }}
-),
-
-weeks as (
-    {{ support_report_weeks('tickets') }}
-),
-
-ticket_weeks as (
-    select
-        tickets.*,
-        {{ iso_week_start('tickets.created_date') }} as week_start_date
-    from tickets
-),
-
-ticket_cohorts as (
-    select
-        ticket_weeks.week_start_date,
-        count(*) as total_tickets,
-        count(case when ticket_weeks.priority = 'CRITICAL' then 1 end) as critical_tickets,
-        count(ticket_weeks.resolution_minutes) as resolved_tickets,
-        avg(ticket_weeks.resolution_minutes) / 60.0 as avg_resolution_hours,
-        percentile_cont(0.5) within group (order by ticket_weeks.resolution_minutes) / 60.0
-            as median_resolution_hours,
-        count(case when ticket_weeks.is_sla_breached then 1 end) as sla_breach_count,
-        count(case when ticket_weeks.is_first_response_sla_breached then 1 end)
-            as first_response_sla_breach_count,
-        count(case when ticket_weeks.is_resolution_sla_breached then 1 end)
-            as resolution_sla_breach_count,
-        avg(ticket_weeks.csat_score) as avg_csat_score,
-        count(ticket_weeks.csat_score) as csat_rating_count,
-        count(ticket_weeks.nps_score) as nps_response_count,
-        count(case when ticket_weeks.nps_score >= 9 then 1 end) as nps_promoter_count,
-        count(case when ticket_weeks.nps_score <= 6 then 1 end) as nps_detractor_count
-    from ticket_weeks
-    group by ticket_weeks.week_start_date
-),
-
-backlog_weeks as (
-    select
-        backlog_days.backlog_date,
-        {{ iso_week_start('backlog_days.backlog_date') }} as week_start_date
-    from backlog_days
-),
-
-week_end_days as (
-    select
-        backlog_weeks.week_start_date,
-        max(backlog_weeks.backlog_date) as week_end_date
-    from backlog_weeks
-    group by backlog_weeks.week_start_date
-),
-
-week_end_queues as (
-    select
-        week_end_days.week_start_date,
-        cast(sum(backlog_days.open_ticket_count) as bigint) as open_tickets_at_week_end
-    from week_end_days
-    inner join backlog_days
-        on week_end_days.week_end_date = backlog_days.backlog_date
-    group by week_end_days.week_start_date
-),
-
-weekly as (
-    select
-        weeks.week_start_date,
-        coalesce(ticket_cohorts.total_tickets, 0) as total_tickets,
-        coalesce(week_end_queues.open_tickets_at_week_end, 0) as open_tickets_at_week_end,
-        coalesce(ticket_cohorts.critical_tickets, 0) as critical_tickets,
-        coalesce(ticket_cohorts.resolved_tickets, 0) as resolved_tickets,
-        ticket_cohorts.avg_resolution_hours,
-        ticket_cohorts.median_resolution_hours,
-        coalesce(ticket_cohorts.sla_breach_count, 0) as sla_breach_count,
-        coalesce(ticket_cohorts.first_response_sla_breach_count, 0)
-            as first_response_sla_breach_count,
-        coalesce(ticket_cohorts.resolution_sla_breach_count, 0) as resolution_sla_breach_count,
-        cast(ticket_cohorts.sla_breach_count as double)
-        / nullif(ticket_cohorts.total_tickets, 0) as sla_breach_rate,
-        ticket_cohorts.avg_csat_score,
-        coalesce(ticket_cohorts.csat_rating_count, 0) as csat_rating_count,
-        coalesce(ticket_cohorts.nps_response_count, 0) as nps_response_count,
-        coalesce(ticket_cohorts.nps_promoter_count, 0) as nps_promoter_count,
-        coalesce(ticket_cohorts.nps_detractor_count, 0) as nps_detractor_count,
-        100.0 * (ticket_cohorts.nps_promoter_count - ticket_cohorts.nps_detractor_count)
-        / nullif(ticket_cohorts.nps_response_count, 0) as nps_score,
-        {{ dbt.dateadd('day', 7, 'weeks.week_start_date') }}
-        <= {{ dbt.dateadd('day', 1, reporting_date(as_of_at())) }} as is_complete_week
-    from weeks
-    left outer join ticket_cohorts
-        on weeks.week_start_date = ticket_cohorts.week_start_date
-    left outer join week_end_queues
-        on weeks.week_start_date = week_end_queues.week_start_date
+summary_weeks as (
+    select * from {{ ref('int_ticket_weeks_summarised') }}
 ),
 
 final as (
-    select
-        {{ surrogate_key(['weekly.week_start_date']) }} as week_id,
-        weekly.total_tickets,
-        weekly.open_tickets_at_week_end,
-        weekly.critical_tickets,
-        weekly.resolved_tickets,
-        weekly.avg_resolution_hours,
-        weekly.median_resolution_hours,
-        weekly.sla_breach_count,
-        weekly.first_response_sla_breach_count,
-        weekly.resolution_sla_breach_count,
-        weekly.sla_breach_rate,
-        weekly.avg_csat_score,
-        weekly.csat_rating_count,
-        weekly.nps_score,
-        weekly.nps_response_count,
-        weekly.nps_promoter_count,
-        weekly.nps_detractor_count,
-        weekly.total_tickets - lag(weekly.total_tickets) over previous_week
-            as total_tickets_change,
-        weekly.open_tickets_at_week_end - lag(weekly.open_tickets_at_week_end) over previous_week
-            as open_tickets_at_week_end_change,
-        weekly.critical_tickets - lag(weekly.critical_tickets) over previous_week
-            as critical_tickets_change,
-        weekly.avg_resolution_hours - lag(weekly.avg_resolution_hours) over previous_week
-            as avg_resolution_hours_change,
-        weekly.median_resolution_hours - lag(weekly.median_resolution_hours) over previous_week
-            as median_resolution_hours_change,
-        weekly.sla_breach_count - lag(weekly.sla_breach_count) over previous_week
-            as sla_breach_count_change,
-        weekly.sla_breach_rate - lag(weekly.sla_breach_rate) over previous_week
-            as sla_breach_rate_change,
-        weekly.avg_csat_score - lag(weekly.avg_csat_score) over previous_week
-            as avg_csat_score_change,
-        weekly.nps_score - lag(weekly.nps_score) over previous_week
-            as nps_score_change,
-        weekly.is_complete_week,
-        weekly.week_start_date
-    from weekly
-    window previous_week as (order by weekly.week_start_date)
+    select *
+    from summary_weeks
+    where {{ is_retained('week_start_date', 'metrics') }}
 )
 
 select * from final
-where {{ is_retained('week_start_date', 'metrics') }}

@@ -10,24 +10,7 @@ customer_risk_signals as (
 ),
 
 final as (
-    select
-        customer_id,
-        company_id,
-        negative_window_days,
-        technical_window_days,
-        contacts_in_negative_window,
-        negative_contacts_in_window,
-        negative_chat_conversations_in_window,
-        technical_issues_in_window,
-        contacts_to_date,
-        has_negative_sentiment,
-        has_repeated_technical_issues,
-        is_high_risk,
-        last_negative_contact_at,
-        last_technical_issue_at,
-        last_contact_at,
-        as_of_at
-    from customer_risk_signals
+    select * from customer_risk_signals
 )
 
 select * from final

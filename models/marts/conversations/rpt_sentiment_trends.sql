@@ -12,28 +12,7 @@ sentiment_weeks as (
 ),
 
 final as (
-    select
-        sentiment_trend_id,
-        iso_week,
-        channel,
-        conversations,
-        positive_conversations,
-        neutral_conversations,
-        negative_conversations,
-        positive_share,
-        neutral_share,
-        negative_share,
-        average_sentiment_compound,
-        trailing_4w_conversations,
-        trailing_4w_negative_share,
-        trailing_4w_average_sentiment_compound,
-        negative_share_change,
-        negative_share_relative_change,
-        average_sentiment_compound_change,
-        is_complete_week,
-        has_complete_trailing_4w,
-        week_start_date
-    from sentiment_weeks
+    select * from sentiment_weeks
 )
 
 select * from final

@@ -726,7 +726,7 @@ def test_day_and_week_buckets_are_reporting_dates(con):
     local = local_dates(contacts, "at")
     assert (pd.to_datetime(contacts["day"]) == local).all()
     assert (local != contacts["at"].dt.normalize()).any(), "some contact falls on another day"
-    week_start = local - pd.to_timedelta(local.dt.weekday, unit="D")
+    week_start = local - pd.to_timedelta(local.dt.day_of_week, unit="D")
     expected = contacts.assign(week=week_start).groupby(["week", "channel"]).size()
     weekly = con.execute(
         "select week_start_date, iso_week, channel, conversations "

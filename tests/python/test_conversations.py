@@ -19,10 +19,12 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
 from cx_warehouse import enrichment as E
 
 REPO = Path(__file__).resolve().parents[2]
+PROJECT_VARS = yaml.safe_load((REPO / "dbt_project.yml").read_text())["vars"]
 ACCURACY_BAR = 0.85
 CHAT_REASONS = {"broken_json", "unknown_schema", "missing_required", "unknown_enum",
                 "future_timestamp", "duplicate_id"}
@@ -576,8 +578,10 @@ def test_email_sla_deadline_follows_priority(con):
         "on fct_emails.priority = sla_policies.priority"
     ).df()
     assert len(rows) == con.execute("select count(*) from marts.fct_emails").fetchone()[0]
-    bands = np.select([rows["priority_score"] >= 80, rows["priority_score"] >= 60,
-                       rows["priority_score"] >= 35], ["CRITICAL", "HIGH", "MEDIUM"], "LOW")
+    classes = sorted(PROJECT_VARS["email_priority_classes"].items(), key=lambda item: -item[1])
+    assert classes == [("CRITICAL", 80), ("HIGH", 60), ("MEDIUM", 35)]
+    bands = np.select([rows["priority_score"] >= minimum for _, minimum in classes],
+                      [name for name, _ in classes], PROJECT_VARS["email_priority_default_class"])
     assert (rows["priority"] == bands).all()
     deadline = rows["received_at"] + pd.to_timedelta(rows["first_response_target_minutes"],
                                                      unit="min")
@@ -700,3 +704,56 @@ def test_enrichment_is_deterministic():
     first, second = E.email_scores_table(emails), E.email_scores_table(emails)
     assert first.equals(second)
     assert first.column("intent").to_pylist() == ["returns", None]
+
+
+@pytest.mark.e2e
+def test_day_and_week_buckets_are_reporting_dates(con):
+    """started_date, received_date and the sentiment weeks are calendar dates and ISO weeks in
+    the reporting time zone (var reporting_timezone), not UTC: recomputed here with pandas."""
+    zone = PROJECT_VARS["reporting_timezone"]
+
+    def local_dates(frame: pd.DataFrame, at: str) -> pd.Series:
+        return (frame[at].dt.tz_localize("UTC").dt.tz_convert(zone).dt.tz_localize(None)
+                .dt.normalize())
+
+    chats = con.execute(
+        "select channel, started_at as at, started_date as day from marts.fct_chat_conversations"
+    ).df()
+    emails = con.execute(
+        "select 'EMAIL' as channel, received_at as at, received_date as day "
+        "from marts.fct_emails").df()
+    contacts = pd.concat([chats, emails], ignore_index=True)
+    local = local_dates(contacts, "at")
+    assert (pd.to_datetime(contacts["day"]) == local).all()
+    assert (local != contacts["at"].dt.normalize()).any(), "some contact falls on another day"
+    week_start = local - pd.to_timedelta(local.dt.day_of_week, unit="D")
+    expected = contacts.assign(week=week_start).groupby(["week", "channel"]).size()
+    weekly = con.execute(
+        "select week_start_date, iso_week, channel, conversations "
+        "from marts.rpt_sentiment_trends where conversations > 0").df()
+    weekly["week"] = pd.to_datetime(weekly["week_start_date"])
+    actual = weekly.set_index(["week", "channel"])["conversations"]
+    assert actual.sort_index().to_dict() == expected.sort_index().to_dict()
+    iso = weekly["week"].dt.isocalendar()
+    readable = iso["year"].astype(str) + "-W" + iso["week"].astype(str).str.zfill(2)
+    assert (weekly["iso_week"] == readable).all()
+
+
+@pytest.mark.e2e
+def test_review_rule_is_one_rule_for_chats_and_emails(con):
+    """needs_human_review = no intent, or a confidence below the threshold or missing; the same
+    on both channels, and the queue's reasons say which."""
+    threshold = PROJECT_VARS["review_confidence_threshold"]
+    for table, key in (("fct_chat_conversations", "conversation_id"), ("fct_emails", "email_id")):
+        frame = con.execute(
+            f"select {key}, intent, intent_confidence, sentiment_confidence, "
+            f"needs_human_review from marts.{table}").df()
+        expected = (frame["intent"].isna()
+                    | ~(frame["intent_confidence"].fillna(0) >= threshold)
+                    | ~(frame["sentiment_confidence"].fillna(0) >= threshold))
+        assert (frame["needs_human_review"] == expected).all(), table
+    reasons = con.execute(
+        "select review_reasons, intent, intent_confidence from marts.rpt_human_review_queue"
+    ).df()
+    low_intent = reasons["review_reasons"].str.contains("low_intent_confidence")
+    assert (low_intent == (reasons["intent_confidence"].fillna(0) < threshold)).all()

@@ -178,12 +178,13 @@ def test_scorecard_total_is_the_evidence_weighted_mean_of_its_components(con, he
     spec = PROJECT_VARS["churn_scorecard"]
     sizes = con.execute("select company_id, company_size from marts.dim_companies").df()
     frame = health.merge(sizes, on="company_id")
-    band_mean = frame.groupby("company_size")["ticket_count"].transform("mean")
+    band_mean = frame.groupby("company_size")["ticket_count_180d"].transform("mean")
     for row, peer_mean in zip(frame.itertuples(index=False), band_mean):
         observations = {"baseline": 1, "crm_risk": 1, "transaction_volume": 1,
-                        "nps": row.nps_response_count, "csat": row.csat_response_count,
+                        "nps": row.nps_response_count_180d,
+                        "csat": row.csat_response_count_180d,
                         "ticket_volume": peer_mean,
-                        **{name: row.ticket_count for name in TICKET_MIX}}
+                        **{name: row.ticket_count_180d for name in TICKET_MIX}}
         weights, scores = {}, {}
         for name in COMPONENTS:
             score, weight = getattr(row, f"{name}_score"), getattr(row, f"{name}_weight")
@@ -208,7 +209,7 @@ def test_more_evidence_moves_a_company_further_from_the_baseline(health):
     """With no answers and no tickets a company's behaviour score is pulled to the baseline;
     the behaviour score of companies with many answers spreads wider than of those with few."""
     baseline = 100 * PROJECT_VARS["churn_portfolio_risk"]
-    answers = health["nps_response_count"] + health["csat_response_count"]
+    answers = health["nps_response_count_180d"] + health["csat_response_count_180d"]
     spread = (health["behaviour_risk_score"] - baseline).abs()
     few, many = spread[answers <= answers.median()], spread[answers > answers.median()]
     assert many.mean() > few.mean()
@@ -229,7 +230,8 @@ def test_every_component_explains_itself_with_its_value(health):
     """Each ticket-share component's reason starts with the 'k of n tickets' it scored; the
     CRM's reason quotes its score; every company has reasons and a top-reasons line."""
     for name in ("complaints", "negative_sentiment", "sla_breaches", "urgent_tickets"):
-        rows = zip(health[f"{name}_value"], health[f"{name}_reason"], health["ticket_count"])
+        rows = zip(health[f"{name}_value"], health[f"{name}_reason"],
+                   health["ticket_count_180d"])
         for value, reason, tickets in rows:
             part, total = reason.split(" tickets")[0].split(" of ")
             assert int(total) == tickets, (name, reason)
@@ -264,8 +266,21 @@ def test_ticket_volume_counts_match_the_raw_tickets(raw, health, extracted_at):
             - interval {lookback} day
         group by company_id
     """).df().set_index("company_id")["tickets"]
+    assert lookback == 180, "fct_company_health names its look-back counts _180d"
     for row in health.itertuples(index=False):
-        assert row.ticket_count == expected.get(row.company_id, 0), row.company_id
+        assert row.ticket_count_180d == expected.get(row.company_id, 0), row.company_id
+
+
+def test_windowed_and_all_time_ticket_counts_are_named_apart(con, health):
+    """fct_company_health's ticket_count_180d is the look-back's; dim_companies' ticket_count
+    counts every ticket to date, so it is never smaller, and is larger for some company."""
+    companies = con.execute(
+        "select company_id, ticket_count from marts.dim_companies").df().set_index("company_id")
+    joined = health.set_index("company_id").join(companies)
+    assert "ticket_count" not in health.columns
+    assert (joined["ticket_count"] >= joined["ticket_count_180d"]).all()
+    assert (joined["ticket_count_180d"]
+            == joined["ticket_count_recent_90d"] + joined["ticket_count_prior_90d"]).all()
 
 
 # --------------------------------------------------------------------------------------------

@@ -4,13 +4,17 @@
     (var churn_recent_days, 90) against the days before. Peers are the companies of the same
     size band: ticket volume is compared with the band's mean ticket count, card volume with
     the band's geometric mean (log scale: the CRM's volumes vary by a factor, not a sum).
-    high_risk_customer_count counts the company's people flagged by the chat-insight rule in
-    fct_customer_risk_signals (the one place that rule is computed).
+    high_risk_customer_count counts the company's people flagged high-risk (negative sentiment
+    and repeated technical issues) by int_customer_risk_signals_aggregated (the one place that
+    rule is computed). Open tickets: the ticket_statuses seed's is_open; urgent tickets: the
+    priorities of var churn_urgent_priorities. Tickets from the ticket core int_tickets_enriched,
+    receipts from int_receipts_enriched, contacts from int_contacts_unioned.
 -#}
 {%- set lookback_days = var('churn_lookback_days') -%}
 {%- set recent_days = var('churn_recent_days') -%}
 {%- set lookback_start = dbt.dateadd('day', -lookback_days, as_of_at()) -%}
 {%- set recent_start = dbt.dateadd('day', -recent_days, as_of_at()) -%}
+{%- set urgent_priorities = "'" ~ var('churn_urgent_priorities') | join("', '") ~ "'" -%}
 with
 
 companies as (
@@ -22,50 +26,64 @@ customers as (
 ),
 
 tickets as (
-    select * from {{ ref('fct_tickets') }}
+    select * from {{ ref('int_tickets_enriched') }}
+),
+
+ticket_statuses as (
+    select * from {{ ref('ticket_statuses') }}
 ),
 
 contacts as (
-    select * from {{ ref('int_customer_contacts_unioned') }}
+    select * from {{ ref('int_contacts_unioned') }}
+    where is_known_customer
 ),
 
 customer_risk_signals as (
-    select * from {{ ref('fct_customer_risk_signals') }}
+    select * from {{ ref('int_customer_risk_signals_aggregated') }}
 ),
 
 receipts as (
-    select * from {{ ref('fct_receipts') }}
+    select * from {{ ref('int_receipts_enriched') }}
     where
         customer_id is not null
         and transacted_at <= {{ as_of_at() }}
         and transacted_at > {{ lookback_start }}
 ),
 
+tickets_flagged as (
+    select
+        tickets.company_id,
+        tickets.priority,
+        tickets.category,
+        tickets.csat_score,
+        tickets.nps_score,
+        tickets.is_sla_breached,
+        coalesce(ticket_statuses.is_open, false) as is_open,
+        tickets.created_at > {{ lookback_start }} as is_in_lookback,
+        tickets.created_at > {{ recent_start }} as is_recent
+    from tickets
+    left outer join ticket_statuses
+        on tickets.status = ticket_statuses.status
+),
+
 ticket_signals as (
     select
         company_id,
         count(*) as ticket_count_to_date,
-        count(case when status in ('OPEN', 'IN_PROGRESS', 'PENDING_CUSTOMER') then 1 end)
-            as open_ticket_count,
-        count(case when created_at > {{ lookback_start }} then 1 end) as ticket_count,
-        count(case when created_at > {{ recent_start }} then 1 end) as ticket_count_recent,
-        count(
-            case
-                when created_at > {{ lookback_start }} and priority in ('CRITICAL', 'HIGH')
-                    then 1
-            end
-        ) as urgent_ticket_count,
-        count(case when created_at > {{ lookback_start }} and is_sla_breached then 1 end)
+        count(case when is_open then 1 end) as open_ticket_count,
+        count(case when is_in_lookback then 1 end) as ticket_count,
+        count(case when is_recent then 1 end) as ticket_count_recent,
+        count(case when is_in_lookback and priority in ({{ urgent_priorities }}) then 1 end)
+            as urgent_ticket_count,
+        count(case when is_in_lookback and is_sla_breached then 1 end)
             as sla_breached_ticket_count,
-        count(case when created_at > {{ lookback_start }} and category = 'COMPLAINT' then 1 end)
+        count(case when is_in_lookback and category = 'COMPLAINT' then 1 end)
             as complaint_ticket_count,
-        count(case when created_at > {{ lookback_start }} then csat_score end)
-            as csat_response_count,
-        sum(case when created_at > {{ lookback_start }} then csat_score end) as csat_total,
-        count(case when created_at > {{ lookback_start }} then nps_score end)
-            as nps_response_count,
-        sum(case when created_at > {{ lookback_start }} then nps_score end) as nps_total
-    from tickets
+        count(case when is_in_lookback then csat_score end) as csat_response_count,
+        sum(case when is_in_lookback then csat_score end) as csat_total,
+        count(case when is_in_lookback then nps_score end) as nps_response_count,
+        sum(case when is_in_lookback then nps_score end) as nps_total
+    from tickets_flagged
     group by company_id
 ),
 
@@ -126,12 +144,12 @@ joined as (
         companies.company_size,
         companies.monthly_transaction_volume,
         companies.crm_churn_risk_score,
-        -- Days of the look-back the contract covered (at least 30, so a new company's rate
-        -- is not inflated by a handful of days).
+        -- Days of the look-back the contract covered (at least var churn_min_exposure_days,
+        -- so a new company's rate is not inflated by a handful of days).
         least(
             {{ lookback_days }},
             greatest(
-                30,
+                {{ var('churn_min_exposure_days') }},
                 {{ dbt.datediff('companies.contract_start_date', as_of_at(), 'day') }}
             )
         ) as exposure_days,

@@ -2,12 +2,13 @@
     One row per loyalty customer with at least one receipt up to the as-of instant: first and
     last purchase, lifetime spend (receipt totals, tax included), orders (receipts = store
     visits), average order value, visits per month since the first purchase, and the top three
-    product categories by money spent on their lines (ties: category name).
+    product categories by money spent on their lines (ties: category name). Receipts from the
+    receipt core int_receipts_enriched, lines from int_receipt_items_enriched.
 -#}
 with
 
 receipts as (
-    select * from {{ ref('fct_receipts') }}
+    select * from {{ ref('int_receipts_enriched') }}
     where customer_id is not null and transacted_at <= {{ as_of_at() }}
 ),
 
@@ -58,7 +59,7 @@ final as (
         cast(customer_receipts.lifetime_spend / customer_receipts.order_count as decimal(12, 2))
             as average_order_value,
         -- Months since the first purchase (at least one, so a new customer's first week does
-        -- not read as dozens of visits a month).
+        -- not read as dozens of visits a month); 30.4375 = days in an average Gregorian month.
         customer_receipts.order_count / greatest(
             1.0,
             {{ dbt.datediff('customer_receipts.first_purchase_at', as_of_at(), 'day') }}

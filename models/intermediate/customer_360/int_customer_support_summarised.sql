@@ -1,37 +1,49 @@
 {#-
     One row per support customer with any ticket, chat or email up to the as-of instant: tickets
-    (total, still open, last opened), tickets whose SLA was breached, satisfaction (average CSAT
-    answer; NPS = % promoters - % detractors of the NPS answers), chats and emails, the average
-    sentiment of the chats and emails (the conversation marts' compound score) and negative
-    contacts on every channel.
+    (total, still open per the ticket_statuses seed's is_open, last opened), tickets whose SLA
+    was breached, satisfaction (average CSAT answer; NPS = % promoters - % detractors of the NPS
+    answers, bands from the nps_bands seed), chats and emails, the average sentiment of the
+    chats and emails (their compound score) and negative contacts on every channel. Tickets
+    from the ticket core int_tickets_enriched, contacts from the contacts core
+    int_contacts_unioned (all-time, before any retention filter).
 -#}
 with
 
 tickets as (
-    select * from {{ ref('fct_tickets') }}
+    select * from {{ ref('int_tickets_enriched') }}
+),
+
+ticket_statuses as (
+    select * from {{ ref('ticket_statuses') }}
+),
+
+nps_bands as (
+    select * from {{ ref('nps_bands') }}
 ),
 
 contacts as (
-    select * from {{ ref('int_customer_contacts_unioned') }}
+    select * from {{ ref('int_contacts_unioned') }}
+    where is_known_customer
 ),
 
 ticket_summary as (
     select
-        customer_id,
+        tickets.customer_id,
         count(*) as ticket_count,
-        count(case when status in ('OPEN', 'IN_PROGRESS', 'PENDING_CUSTOMER') then 1 end)
-            as open_ticket_count,
-        count(case when is_sla_breached then 1 end) as sla_breached_ticket_count,
-        avg(csat_score) as avg_csat_score,
-        count(csat_score) as csat_response_count,
-        count(nps_score) as nps_response_count,
-        100.0 * (
-            count(case when nps_score >= 9 then 1 end)
-            - count(case when nps_score <= 6 then 1 end)
-        ) / nullif(count(nps_score), 0) as nps_score,
-        max(created_at) as last_ticket_at
+        count(case when ticket_statuses.is_open then 1 end) as open_ticket_count,
+        count(case when tickets.is_sla_breached then 1 end) as sla_breached_ticket_count,
+        avg(tickets.csat_score) as avg_csat_score,
+        count(tickets.csat_score) as csat_response_count,
+        count(tickets.nps_score) as nps_response_count,
+        100.0 * coalesce(sum(nps_bands.nps_weight), 0)
+        / nullif(count(tickets.nps_score), 0) as nps_score,
+        max(tickets.created_at) as last_ticket_at
     from tickets
-    group by customer_id
+    left outer join ticket_statuses
+        on tickets.status = ticket_statuses.status
+    left outer join nps_bands
+        on tickets.nps_score between nps_bands.min_score and nps_bands.max_score
+    group by tickets.customer_id
 ),
 
 contact_summary as (

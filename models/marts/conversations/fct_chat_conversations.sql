@@ -1,75 +1,50 @@
 {#-
-    One row per chat conversation started up to the as-of instant: who, where, how long, how
-    the customer felt (start, end, overall and the change), what it was about and whether a
-    person should check the automatic labels. Enrichment: docs/design/conversations.md.
+    One row per chat conversation started up to the as-of instant and inside the curated
+    retention window (var retention_days): the chat conversation core
+    int_chat_conversations_enriched under the mart's contract.
 -#}
 with
 
-conversations as (
-    select * from {{ ref('int_chat_conversations_matched') }}
-    where started_at <= {{ as_of_at() }} and {{ is_retained('started_at', 'curated') }}
-),
-
-summaries as (
-    select * from {{ ref('int_chat_conversations_summarised') }}
-),
-
-scores as (
-    select * from {{ ref('int_chat_conversations_scored') }}
-),
-
-conversation_intents as (
-    select * from {{ ref('conversation_intents') }}
+chat_conversations as (
+    select * from {{ ref('int_chat_conversations_enriched') }}
+    where {{ is_retained('started_at', 'curated') }}
 ),
 
 final as (
     select
-        conversations.conversation_id,
-        conversations.customer_id,
-        conversations.customer_match_method,
-        conversations.channel,
-        conversations.queue_name,
-        scores.intent,
-        conversation_intents.routing_queue as suggested_queue,
-        scores.sentiment_label,
-        scores.start_sentiment_label,
-        scores.end_sentiment_label,
-        scores.key_phrases,
-        summaries.message_count,
-        summaries.customer_message_count,
-        summaries.agent_message_count,
-        summaries.bot_message_count,
-        summaries.agent_count,
-        {{ dbt.datediff('conversations.started_at', 'conversations.ended_at', 'second') }}
-            as duration_seconds,
-        summaries.first_agent_response_seconds,
-        conversations.csat_score,
-        scores.intent_confidence,
-        scores.sentiment_compound,
-        scores.sentiment_confidence,
-        scores.start_sentiment_compound,
-        scores.end_sentiment_compound,
-        round(scores.end_sentiment_compound - scores.start_sentiment_compound, 4)
-            as sentiment_change,
-        scores.is_technical_issue,
-        conversations.ended_at is null as is_open,
-        (
-            scores.intent is null
-            or coalesce(scores.intent_confidence, 0) < {{ var('review_confidence_threshold') }}
-            or coalesce(scores.sentiment_confidence, 0)
-            < {{ var('review_confidence_threshold') }}
-        ) as needs_human_review,
-        cast(conversations.started_at as date) as started_date,
-        conversations.started_at,
-        conversations.ended_at,
-        summaries.first_agent_response_at
-    from conversations
-    inner join summaries
-        on conversations.conversation_id = summaries.conversation_id
-    inner join scores
-        on conversations.conversation_id = scores.conversation_id
-    left outer join conversation_intents
-        on scores.intent = conversation_intents.intent
+        conversation_id,
+        customer_id,
+        customer_match_method,
+        channel,
+        queue_name,
+        intent,
+        suggested_queue,
+        sentiment_label,
+        start_sentiment_label,
+        end_sentiment_label,
+        key_phrases,
+        message_count,
+        customer_message_count,
+        agent_message_count,
+        bot_message_count,
+        agent_count,
+        duration_seconds,
+        first_agent_response_seconds,
+        csat_score,
+        intent_confidence,
+        sentiment_compound,
+        sentiment_confidence,
+        start_sentiment_compound,
+        end_sentiment_compound,
+        sentiment_change,
+        is_technical_issue,
+        is_open,
+        needs_human_review,
+        started_date,
+        started_at,
+        ended_at,
+        first_agent_response_at
+    from chat_conversations
 )
 
 select * from final

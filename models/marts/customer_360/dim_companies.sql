@@ -1,6 +1,7 @@
 {#-
     One row per merchant company: its CRM attributes (CNPJ masked), how many people and tickets
-    it has, and its churn scorecard summary as of the as-of instant (fct_company_health has the
+    it has (ticket_count: all tickets to date), and its churn scorecard summary as of the as-of
+    instant (the company health core int_companies_churn_scored; fct_company_health has the
     components), with the CRM's own churn score beside ours.
 -#}
 with
@@ -14,7 +15,7 @@ company_signals as (
 ),
 
 company_health as (
-    select * from {{ ref('fct_company_health') }}
+    select * from {{ ref('int_companies_churn_scored') }}
 ),
 
 final as (

@@ -3,8 +3,10 @@
     instant, with its masked golden contact details, purchases and RFM segment, support history,
     conversations and churn risk. Metrics join through the identity's support customer_id (the
     key tickets, chats, emails and receipts carry); a person known only from the CRM has none
-    yet. The churn risk score and tier are the company's (fct_company_health), carried to each
-    of its people; is_high_risk is the person's own chat-insight flag.
+    yet. The churn risk score and tier are the company's (int_companies_churn_scored, published
+    as fct_company_health), carried to each of its people; is_high_risk is the person's own
+    high-risk flag (negative sentiment and repeated technical issues,
+    int_customer_risk_signals_aggregated). dim_customer_identities is read as a dimension.
 -#}
 with
 
@@ -21,11 +23,11 @@ customer_support as (
 ),
 
 company_health as (
-    select * from {{ ref('fct_company_health') }}
+    select * from {{ ref('int_companies_churn_scored') }}
 ),
 
 customer_risk_signals as (
-    select * from {{ ref('fct_customer_risk_signals') }}
+    select * from {{ ref('int_customer_risk_signals_aggregated') }}
 ),
 
 final as (

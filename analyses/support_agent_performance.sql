@@ -46,7 +46,7 @@ agent_totals as (
         / nullif(sum(recent_agent_weeks.resolution_event_count), 0) as reopen_rate,
         sum(recent_agent_weeks.one_touch_resolution_count)
         / nullif(sum(recent_agent_weeks.tickets_resolved_count), 0) as one_touch_rate,
-        sum(recent_agent_weeks.handoff_count) as handoffs
+        sum(recent_agent_weeks.reassignment_count) as reassignments
     from recent_agent_weeks
     group by recent_agent_weeks.agent_id
 ),
@@ -65,7 +65,7 @@ final as (
         round(agent_totals.avg_csat, 2) as avg_csat,
         round(agent_totals.reopen_rate, 3) as reopen_rate,
         round(agent_totals.one_touch_rate, 3) as one_touch_rate,
-        coalesce(agent_totals.handoffs, 0) as handoffs
+        coalesce(agent_totals.reassignments, 0) as reassignments
     from agents
     left outer join agent_totals
         on agents.agent_id = agent_totals.agent_id

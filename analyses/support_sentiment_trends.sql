@@ -1,8 +1,8 @@
 {#-
     Support-desk question 5: customer sentiment trends over the last 13 weeks. The
     sentiment of customers' own words comes from the conversation marts (rpt_sentiment_trends:
-    chats per channel and emails, UTC ISO weeks); the tickets' satisfaction answers (CSAT,
-    NPS) from rpt_weekly_executive_summary (reporting-time-zone ISO weeks) sit beside them.
+    chats per channel and emails); the tickets' satisfaction answers (CSAT, NPS) from
+    rpt_weekly_executive_summary sit beside them. Both use reporting ISO weeks.
 -#}
 with
 

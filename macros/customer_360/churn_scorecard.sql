@@ -1,5 +1,3 @@
-{#- Scorecard and RFM helpers of the customer-360 marts (documented in macros/_macros.yml). -#}
-
 {% macro churn_component_score(value, zero_at, full_at) -%}
     {#- 0-100: 0 at zero_at, 100 at full_at, linear between, clamped; null stays null. -#}
     case

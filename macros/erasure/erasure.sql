@@ -8,10 +8,6 @@
     read by erasure_rules().
 -#}
 
-{#- Per raw table (`<source>.<table>`): the (key_type, raw column) pairs a row is matched on,
-    from `meta.erasure.match` of the table in its source YAML (raw_tables()). `json_text`
-    matches the customer id or email as a quoted JSON value inside raw text, so a chat line is
-    matched even when it does not parse. -#}
 {% macro erasure_rules() -%}
     {%- set rules = {} -%}
     {%- for node in cx_warehouse.raw_tables() if node.meta.get('erasure') -%}
@@ -25,9 +21,6 @@
 {%- endmacro %}
 
 
-{#- Raw tables whose matching rows are kept with the person's columns nulled instead of being
-    dropped (`meta.erasure.deidentify`; receipts: the sale stays, the link to the person
-    goes). -#}
 {% macro erasure_deidentified_columns() -%}
     {%- set columns = {} -%}
     {%- for node in cx_warehouse.raw_tables() if node.meta.get('erasure', {}).get('deidentify') -%}
@@ -38,7 +31,6 @@
 {%- endmacro %}
 
 
-{#- The normalised form of a raw value for a key type (the form key_value is stored in). -#}
 {% macro erasure_key(key_type, expr) -%}
     {%- if key_type in ('customer_id', 'ticket_id') -%}
         upper({{ cx_warehouse.nullif_blank(expr) }})
@@ -57,9 +49,6 @@
 {%- endmacro %}
 
 
-{#- True when a raw row of `table_name` belongs to a person with an erasure request (never
-    null). `subjects` is the key relation (default: every request's keys); `relation_alias`
-    qualifies the raw columns when other relations are in scope. -#}
 {% macro is_erased(table_name, subjects=none, relation_alias=none) -%}
     {%- if not execute -%}
         {#- Parsing: the rules are not known yet (raw_tables()); record the dependency. -#}
@@ -111,8 +100,6 @@
 {%- endmacro %}
 
 
-{#- The select list of a base model's import CTE for a de-identified raw table: every column,
-    with the person's columns (erasure_deidentified_columns) null on the rows that match. -#}
 {% macro select_erasure_deidentified(table_name) -%}
     {%- if not execute -%}
         {#- Parsing: no columns known yet; is_erased records the erasure keys as a parent. -#}
@@ -145,16 +132,12 @@
     )
 {%- endmacro %}
 
-{#- Where the requests file is expected: `<CX_RAW_DIR>/erasure_requests.csv`. -#}
 {% macro erasure_requests_path() -%}
     {{- return(env_var('CX_RAW_DIR', env_var('DBT_PROJECT_DIR', '.') ~ '/data/raw')
         ~ '/erasure_requests.csv') -}}
 {%- endmacro %}
 
 
-{#- Whether the requests file exists (checked when the model runs). A missing file means "no
-    requests" on the development targets (dev, ci), with a warning; every other target
-    refuses to build, because a lost request log would bring erased people back. -#}
 {% macro erasure_requests_file_exists() -%}
     {%- if not execute -%}
         {{- return(true) -}}

@@ -1,11 +1,3 @@
-{#-
-    The run log of every dbt invocation: audit.dbt_runs (one row per invocation) and
-    audit.dbt_model_runs (one row per node the invocation ran). Both are append-only tables
-    created by hook when missing and never rebuilt by dbt (they are not models; their docs are
-    the source `dbt_run_log` in models/audit/_audit__sources.yml). These are audit records of
-    the machine running dbt, so they carry wall-clock times (run_started_at and the hook's
-    clock), unlike the models, which are anchored to the data's own clock.
--#}
 {% macro create_dbt_run_audit_tables() -%}
     {{- return(adapter.dispatch('create_dbt_run_audit_tables', 'cx_warehouse')()) -}}
 {%- endmacro %}
@@ -46,7 +38,6 @@
     )
 {%- endmacro %}
 
-{#- A Python value as a SQL literal: null, a number, or a quoted string (quotes doubled). -#}
 {% macro dbt_run_audit_literal(value, max_length=1000) -%}
     {%- if value is none -%}
         null
@@ -58,7 +49,6 @@
 {%- endmacro %}
 
 
-{#- A --select/--exclude argument (a list, a string or nothing) as one string, or none. -#}
 {% macro dbt_run_audit_selector(value) -%}
     {%- if value is none or value | length == 0 -%}
         {{ return(none) }}
@@ -70,15 +60,6 @@
 {%- endmacro %}
 
 
-{#-
-    Row counts of the relations this run built: `select key, count(*)` for every model, seed
-    and snapshot that succeeded and exists as a table in the warehouse (checked against the
-    information schema first, so a missing relation is skipped rather than failing the hook).
-    Views are counted only with var observability_count_views (counting a view re-runs its
-    query: ~4 s at scale 0.3, beyond the hook's budget); ephemeral models have no relation.
-    Returns SQL for a relation of (relation_key, row_count); relation_key is schema.identifier,
-    lowercase.
--#}
 {% macro dbt_run_audit_row_counts_sql(results) -%}
     {%- set count_views = var('observability_count_views', false) -%}
     {%- set existing = {} -%}
@@ -118,15 +99,6 @@
 {%- endmacro %}
 
 
-{#-
-    on-run-end hook: appends this invocation to audit.dbt_runs and each of its nodes to
-    audit.dbt_model_runs. Per node: unique_id, resource type, status, execution time, the row
-    count of the relation it built (models, seeds, snapshots that succeeded; see
-    dbt_run_audit_row_counts_sql), the number of failing rows (tests) and dbt's message with
-    anything that looks like PII redacted (database errors can quote data values).
-    Overall status: error when a node errored, else fail when a test failed, else warn when a
-    test warned, else success. Returns the SQL the hook runs.
--#}
 {% macro record_dbt_run(results) -%}
     {%- if not execute -%}
         {{ return('select 1') }}

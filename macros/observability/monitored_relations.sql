@@ -1,15 +1,3 @@
-{#-
-    The relations whose daily volume and freshness are watched (models/audit): every source
-    table with an event stream, read through its staging model, and every fct_ mart. Each entry:
-    relation (a model name), layer ('source' or 'fact'), event_column (the relation's natural
-    event timestamp, UTC, or date), event_is_date (true when event_column is already a reporting
-    date, e.g. backlog_date; its day is taken as is) and fill_missing_days (true: a day without
-    rows counts as 0, as for every event stream; false for weekly and as-of snapshot grains, whose rows fall on
-    one day per week or per build). Entity and reference tables (companies, customers, agents,
-    stores, products) have no event stream: their rows are accounted for by
-    source_reconciliation and the run log. Raw receipt_items carry no timestamp of their own;
-    their volume is watched through fct_receipt_items (the receipt's time).
--#}
 {% macro observability_monitored_relations() -%}
     {{- return([
         {'relation': 'stg_support__tickets', 'layer': 'source',
@@ -59,10 +47,6 @@
 {%- endmacro %}
 
 
-{#-
-    Freshness threshold in hours for `relation`: its entry in var freshness_warn_after_hours,
-    else that var's `default`. none (null in the var) means the relation is not checked.
--#}
 {% macro freshness_warn_after_hours(relation) -%}
     {%- set thresholds = var('freshness_warn_after_hours', {}) -%}
     {%- if relation in thresholds -%}
@@ -72,10 +56,6 @@
 {%- endmacro %}
 
 
-{#-
-    Whether the reporting day `date_expr` (var reporting_timezone) is over at the instant
-    `as_of_expr` (UTC): as-of has reached its last second. The extract clock counts in seconds.
--#}
 {% macro reporting_day_is_complete(date_expr, as_of_expr) -%}
     {{ dbt.dateadd('second', -1, cx_warehouse.reporting_day_start(
         dbt.dateadd('day', 1, date_expr))) }} <= {{ as_of_expr }}

@@ -1,8 +1,3 @@
-{#-
-    Salted SHA-256 (64 lowercase hex characters) of the normalised value of `expr`:
-    sha256(pii_salt() || '|' || value). Null when the normalised value is null or blank, so a
-    missing value never collides with a real one. See normalize_pii for the `normalize` modes.
--#}
 {% macro hash_pii(expr, normalize='text') -%}
     {{- return(adapter.dispatch('hash_pii', 'cx_warehouse')(expr, normalize)) -}}
 {%- endmacro %}

@@ -3,10 +3,6 @@
     for a null or blank input.
 -#}
 
-{#-
-    First character of the local part + '***@' + domain, lowercased:
-    'John.Doe+x@Example.com' -> 'j***@example.com'. '***' when the value is not a valid email.
--#}
 {% macro mask_email(expr) -%}
     {%- set email = cx_warehouse.normalize_email(expr) -%}
     case
@@ -21,7 +17,6 @@
 {%- endmacro %}
 
 
-{#- '***-***-' + the last 4 digits ('+55 (11) 91234-5678' -> '***-***-5678'); '***' if < 4. -#}
 {% macro mask_phone(expr) -%}
     {%- set digits = cx_warehouse.phone_digits(expr) -%}
     case
@@ -32,10 +27,6 @@
 {%- endmacro %}
 
 
-{#-
-    The last 4 digits of a card number written with any separators ('4111 1111-1111 1111' ->
-    '1111'); null when it has fewer than 12 digits.
--#}
 {% macro card_last4(expr) -%}
     {%- set digits = cx_warehouse.digits_only(expr) -%}
     case
@@ -44,7 +35,6 @@
 {%- endmacro %}
 
 
-{#- '**** **** **** ' + card_last4(expr); null when card_last4 is null. -#}
 {% macro mask_card(expr) -%}
     {%- set last4 = cx_warehouse.card_last4(expr) -%}
     case
@@ -53,11 +43,6 @@
 {%- endmacro %}
 
 
-{#-
-    A CPF/CNPJ with every digit but the last two replaced by '*', punctuation kept:
-    '123.456.789-09' -> '***.***.***-09', '12.345.678/0001-95' -> '**.***.***/****-95',
-    '12345678909' -> '*********09'. A value with fewer than two digits has all its digits masked.
--#}
 {% macro mask_document(expr) -%}
     {%- set value = cx_warehouse.nullif_blank(expr) -%}
     {#- The tail from the second-to-last digit on: the part that stays readable. -#}
@@ -71,10 +56,6 @@
 {%- endmacro %}
 
 
-{#-
-    First name + ' ' + initial of the last name + '.', capitalised ('maria da SILVA souza' ->
-    'Maria S.'); a single name is returned capitalised on its own. Whitespace runs count as one.
--#}
 {% macro mask_name(expr) -%}
     {%- set name = cx_warehouse.regex_replace_all(
         cx_warehouse.nullif_blank(expr), '\\s+', ' '

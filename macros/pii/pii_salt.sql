@@ -1,8 +1,3 @@
-{#-
-    The salt for hash_pii, from the environment variable CX_PII_SALT.
-    Development targets (dev, ci) fall back to var('dev_pii_salt'); every other target refuses to
-    compile without it. warn_if_development_salt() (an on-run-start hook) logs the fallback once.
--#}
 {% macro pii_salt() -%}
     {%- set salt = env_var('CX_PII_SALT', '') -%}
     {%- if salt | length > 0 -%}

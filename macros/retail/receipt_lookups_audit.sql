@@ -1,10 +1,3 @@
-{#-
-    on-run-start hook: make sure the compliance trail of receipt lookups exists
-    (audit.receipt_lookups), without ever replacing it. It is not a dbt model, so no dbt
-    command drops or rebuilds it; scripts/lookup_receipts.py appends one row per lookup and
-    creates it the same way when missing (cx_warehouse.lookup.AUDIT_COLUMNS, which a pytest
-    compares with this DDL).
--#}
 {% macro create_receipt_lookups_audit_table() -%}
     {{- return(adapter.dispatch('create_receipt_lookups_audit_table', 'cx_warehouse')()) -}}
 {%- endmacro %}

@@ -1,9 +1,3 @@
-{#-
-    Freshness on the data's own clock: compares the newest value of `column_name` with the
-    extract's extracted_at (not with the wall clock, so a rebuild of the same files gives the same
-    answer). Returns one row when the lag exceeds warn_after_hours and a second when it exceeds
-    error_after_hours; the config turns one row into a warning and two into an error.
--#}
 {% test fresh_relative_to_extract(model, column_name, warn_after_hours=72,
         error_after_hours=720) %}
 {{ config(warn_if='>=1', error_if='>=2') }}

@@ -1,12 +1,3 @@
-{#-
-    A company name reduced to a matching key (documented in _staging_macros.yml):
-    lowercased; dots and apostrophes dropped ('S.A.' -> 'sa'); every other run of punctuation
-    or whitespace ('&', ',', '/', '-') becomes one space; the connector words 'and' / 'e' are
-    dropped ('Silva e Filhos' = 'Silva & Filhos'); trailing legal-form suffixes are removed,
-    repeatedly ('Acme Co., Ltd.' -> 'acme'), unless nothing else is left ('Inc.' -> 'inc').
-    Letters of any script are kept. Null when the input is null, blank or only punctuation.
-    'Acme Corp.', 'ACME Corporation' and 'Acme, Inc' all give 'acme'.
--#}
 {% macro normalize_company_name(expr) -%}
     {%- set legal_suffixes = [
         'corp', 'corporation', 'inc', 'incorporated', 'co', 'company', 'ltd', 'limited', 'llc',

@@ -4,8 +4,6 @@
     reject_reason (null = valid); stg_ models keep the valid rows, quarantine_ models the rest.
 -#}
 
-{#- The first row-level defect of a row, or null. `checks` is a list of (reason, condition)
-    pairs in the documented order; the first condition that is true wins. -#}
 {% macro first_reject_reason(checks) -%}
     case
     {%- for reason, condition in checks %}
@@ -15,8 +13,6 @@
 {%- endmacro %}
 
 
-{#- Final reject_reason: the row-level reason, else 'duplicate_id' for every repeat of a key
-    after its first valid occurrence in file order. -#}
 {% macro reject_reason_with_duplicates(key_columns, row_reason='row_reject_reason',
         order_by='source_row_number') -%}
     coalesce(
@@ -31,7 +27,6 @@
 {%- endmacro %}
 
 
-{#- The whole row as JSON text, for the quarantine's raw_record. -#}
 {% macro row_to_json(relation_alias) -%}
     {{ return(adapter.dispatch('row_to_json', 'cx_warehouse')(relation_alias)) }}
 {%- endmacro %}
@@ -40,8 +35,6 @@
     cast(to_json({{ relation_alias }}) as varchar)
 {%- endmacro %}
 
-{#- Body of every quarantine_ model: the rejected rows of an ephemeral base model, with the
-    raw record, the reason and where the row came from. -#}
 {% macro select_quarantined_rows(base_model, source_table, record_key='record_key') -%}
 with
 

@@ -1,10 +1,5 @@
-{#- Support-report helpers (time helpers shared by all marts: macros/utils/reporting_time.sql). -#}
+{#- Support-report helpers; the time helpers of every mart: macros/utils/reporting_time.sql. -#}
 
-{#-
-    One row per reporting ISO week (`week_start_date`, Monday in the reporting time zone) from
-    the week of the first ticket of `tickets_relation` to the as-of week: the spine of the weekly
-    support reports.
--#}
 {% macro support_report_weeks(tickets_relation) -%}
     select cast(week_spine.date_week as date) as week_start_date
     from (
@@ -18,10 +13,6 @@
 {%- endmacro %}
 
 
-{#-
-    The ticket outcome aggregates shared by the monthly support reports (category and channel),
-    over the tickets of `tickets_relation` (a CTE of int_tickets_enriched) in one group.
--#}
 {% macro support_ticket_outcome_aggregates(tickets_relation) -%}
         count(*) as ticket_count,
         count({{ tickets_relation }}.resolution_minutes) as resolved_ticket_count,
@@ -39,10 +30,6 @@
 {%- endmacro %}
 
 
-{#-
-    The rates over the aggregates of support_ticket_outcome_aggregates in `monthly_relation`:
-    SLA attainment (tickets within target / tickets) and cost per ticket.
--#}
 {% macro support_ticket_outcome_rates(monthly_relation) -%}
         cast({{ monthly_relation }}.first_response_sla_met_count as double)
         / {{ monthly_relation }}.ticket_count as first_response_sla_attainment_rate,

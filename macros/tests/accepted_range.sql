@@ -1,7 +1,3 @@
-{#-
-    Fails rows whose column_name is below min_value or above max_value (either bound optional;
-    inclusive=false makes the bounds strict). Nulls pass: pair with not_null when needed.
--#}
 {% test accepted_range(model, column_name, min_value=None, max_value=None, inclusive=True) %}
     {%- set operator_suffix = '=' if inclusive else '' -%}
     {%- set bounds = [] -%}

@@ -1,7 +1,3 @@
-{#-
-    Fails rows whose column_name is not 64 lowercase hex characters (hash_pii's output).
-    Nulls pass.
--#}
 {% test is_sha256_hex(model, column_name) %}
 
     select *

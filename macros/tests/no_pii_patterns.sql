@@ -1,7 +1,3 @@
-{#-
-    Fails rows where column_name contains anything matching pii_pattern_regexes() (email,
-    phone, card, CPF, CNPJ): the guard that redacted or public columns really are clean.
--#}
 {% test no_pii_patterns(model, column_name) %}
 
     select *

@@ -1,4 +1,3 @@
-{#- Fails rows where column_name is empty or only spaces (trim(column) = ''); nulls pass. -#}
 {% test not_empty_string(model, column_name) %}
 
     select *

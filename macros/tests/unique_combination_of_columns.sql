@@ -1,4 +1,3 @@
-{#- Fails (one row per duplicate) when a combination of the columns occurs more than once. -#}
 {% test unique_combination_of_columns(model, combination_of_columns) %}
     {%- set column_list = ([combination_of_columns] if combination_of_columns is string
         else combination_of_columns) | join(', ') %}

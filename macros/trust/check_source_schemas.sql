@@ -1,20 +1,3 @@
-{#-
-    Source schema drift check (on-run-start hook; also `dbt run-operation check_source_schemas`).
-
-    For every source table read from a file (an `external_location` in its source YAML) it reads
-    the file's schema the way the source reads it (`describe select * from <relation> limit 0`)
-    and compares it with the declared columns and their `data_type`:
-    - the file is missing or empty -> error naming the file and the fix;
-    - a declared column is missing, or its type changed -> error naming the source, the file,
-      the column and what changed;
-    - a column nobody declared -> a warning naming it (models do not read it until one is
-      declared).
-    All errors are collected and raised together, so one run lists every problem.
-    A column or table with `meta: {optional: true}` may be absent (an info line, not an error);
-    `optional: [dev, ci]` makes it optional on those targets only.
-    Columns added by the reader itself (file_row_number, filename, ordinality) need no
-    declaration. See docs/raw_source_contract.md, "Schema drift".
--#}
 {% macro check_source_schemas() -%}
     {%- if not execute -%}
         {{- return('select 1') -}}
@@ -100,8 +83,6 @@
     {{- return('select 1') -}}
 {%- endmacro %}
 
-{#- Errors for one readable source file: declared columns that are missing or retyped. New
-    columns are warned about here too (exceptions.warn). -#}
 {% macro source_column_drift(node, relation, label) -%}
     {%- set reader_columns = ['file_row_number', 'filename', 'ordinality'] -%}
     {%- set errors = [] -%}
@@ -143,15 +124,12 @@
 {%- endmacro %}
 
 
-{#- A DuckDB type name in one spelling: upper case, single spaces, no space after commas. -#}
 {% macro normalized_data_type(data_type) -%}
     {%- set collapsed = modules.re.sub('\\s+', ' ', data_type | string | trim | upper) -%}
     {{- return(modules.re.sub('\\s*,\\s*', ',', collapsed)) -}}
 {%- endmacro %}
 
 
-{#- Whether a `meta.optional` value (true, or a list of target names) lets the thing be absent on
-    the current target. -#}
 {% macro is_optional_here(optional) -%}
     {%- if optional is sequence and optional is not string -%}
         {{- return(target.name in optional) -}}
@@ -160,7 +138,6 @@
 {%- endmacro %}
 
 
-{#- A SQL string literal of a Python string (single quotes doubled). -#}
 {% macro sql_quoted(text) -%}
     {{- return("'" ~ (text | string | replace("'", "''")) ~ "'") -}}
 {%- endmacro %}

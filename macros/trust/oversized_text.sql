@@ -4,9 +4,6 @@
     redacted and enriched (regexes and sentiment over megabytes of text would stall the build).
 -#}
 
-{#- True when any of the texts is larger than var('max_text_bytes'). `texts` are SQL expressions
-    of single strings, `text_lists` SQL expressions of lists of strings (e.g. every message text
-    of a chat). -#}
 {% macro is_oversized_text(texts=[], text_lists=[]) -%}
     (
     {%- for text in texts %}
@@ -20,7 +17,6 @@
 {%- endmacro %}
 
 
-{#- Size of a string in bytes (UTF-8), not characters. -#}
 {% macro text_bytes(text) -%}
     {{ return(adapter.dispatch('text_bytes', 'cx_warehouse')(text)) }}
 {%- endmacro %}
@@ -29,7 +25,6 @@
     strlen({{ text }})
 {%- endmacro %}
 
-{#- Size in bytes of the largest string of a list; null for an empty or null list. -#}
 {% macro max_text_bytes_in_list(text_list) -%}
     {{ return(adapter.dispatch('max_text_bytes_in_list', 'cx_warehouse')(text_list)) }}
 {%- endmacro %}

@@ -1,4 +1,3 @@
-{#- Clean schema names (staging, marts, ...) instead of dbt's default <target>_<custom>. -#}
 {% macro generate_schema_name(custom_schema_name, node) -%}
     {%- if custom_schema_name is none -%}
         {{ target.schema | trim }}

@@ -1,8 +1,3 @@
-{#-
-    md5 hex of the fields cast to strings, nulls replaced by '_null_', joined with '-'
-    (the same recipe as dbt_utils.generate_surrogate_key). `field_list` is a list of SQL
-    expressions (a single string is treated as a one-element list).
--#}
 {% macro surrogate_key(field_list) -%}
     {%- if field_list is string -%}
         {%- set field_list = [field_list] -%}

@@ -7,9 +7,10 @@
     - volume_spike (critical): tickets created that day more than ops_alert_volume_spike_ratio
       above the average of the same weekday in the ops_alert_baseline_weeks weeks before.
     - open_queue (warning): tickets open at the end of the day above ops_alert_open_queue_size.
-    - negative_sentiment_spike (warning): per contact channel and complete ISO week (UTC weeks
-      of rpt_sentiment_trends), a negative share more than ops_alert_negative_sentiment_ratio
-      above the trailing four weeks' share; raised on the week's last day.
+    - negative_sentiment_spike (warning): per contact channel and complete reporting ISO week
+      (int_contact_sentiment_weeks_aggregated), a negative share more than
+      ops_alert_negative_sentiment_ratio above the trailing four weeks' share; raised on the
+      week's last day.
     fct_ops_alerts publishes it.
 -#}
 {%- set baseline_weeks = var('ops_alert_baseline_weeks') -%}
@@ -23,9 +24,8 @@ backlog_days as (
     select * from {{ ref('int_ticket_backlog_days_aggregated') }}
 ),
 
--- to be read from int_contact_sentiment_weeks_aggregated (weeks in the reporting time zone)
 sentiment_trends as (
-    select * from {{ ref('rpt_sentiment_trends') }}
+    select * from {{ ref('int_contact_sentiment_weeks_aggregated') }}
 ),
 
 -- SLA breach rate ---------------------------------------------------------------------------
@@ -145,8 +145,8 @@ alerts as (
         cast(sentiment_trends.trailing_4w_negative_share as double) as baseline_value,
         cast({{ dbt.dateadd('day', 6, 'sentiment_trends.week_start_date') }} as date)
             as alert_date,
-        cast(sentiment_trends.week_start_date as timestamp) as period_start_at,
-        {{ dbt.dateadd('day', 7, 'cast(sentiment_trends.week_start_date as timestamp)') }}
+        {{ reporting_day_start('sentiment_trends.week_start_date') }} as period_start_at,
+        {{ reporting_day_start(dbt.dateadd('day', 7, 'sentiment_trends.week_start_date')) }}
             as period_end_at
     from sentiment_trends
     where

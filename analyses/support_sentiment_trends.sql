@@ -40,7 +40,7 @@ final as (
             / nullif(recent_sentiment.contacts, 0), 3
         ) as negative_share,
         round(weekly_summary.avg_csat_score, 2) as ticket_avg_csat,
-        round(weekly_summary.nps_score, 1) as ticket_nps
+        round(weekly_summary.net_promoter_score, 1) as ticket_nps
     from recent_sentiment
     left outer join weekly_summary
         on recent_sentiment.week_start_date = weekly_summary.week_start_date

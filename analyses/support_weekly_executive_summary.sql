@@ -27,8 +27,8 @@ final as (
         round(weekly_summary.sla_breach_rate_change, 3) as sla_breach_rate_change,
         round(weekly_summary.avg_csat_score, 2) as avg_csat_score,
         round(weekly_summary.avg_csat_score_change, 2) as avg_csat_score_change,
-        round(weekly_summary.nps_score, 1) as nps_score,
-        round(weekly_summary.nps_score_change, 1) as nps_score_change
+        round(weekly_summary.net_promoter_score, 1) as net_promoter_score,
+        round(weekly_summary.net_promoter_score_change, 1) as net_promoter_score_change
     from weekly_summary
     order by weekly_summary.week_start_date desc
     limit 2

@@ -36,7 +36,7 @@ ticket_summary as (
         count(tickets.csat_score) as csat_response_count,
         count(tickets.nps_score) as nps_response_count,
         100.0 * coalesce(sum(nps_bands.nps_weight), 0)
-        / nullif(count(tickets.nps_score), 0) as nps_score,
+        / nullif(count(tickets.nps_score), 0) as net_promoter_score,
         max(tickets.created_at) as last_ticket_at
     from tickets
     left outer join ticket_statuses
@@ -68,7 +68,7 @@ final as (
         coalesce(ticket_summary.sla_breached_ticket_count, 0) as sla_breached_ticket_count,
         ticket_summary.avg_csat_score,
         coalesce(ticket_summary.csat_response_count, 0) as csat_response_count,
-        ticket_summary.nps_score,
+        ticket_summary.net_promoter_score,
         coalesce(ticket_summary.nps_response_count, 0) as nps_response_count,
         coalesce(contact_summary.chat_count, 0) as chat_count,
         coalesce(contact_summary.email_count, 0) as email_count,

@@ -67,7 +67,7 @@ final as (
         monthly.avg_csat_score,
         monthly.csat_rating_count,
         100.0 * monthly.nps_net_promoter_count / nullif(monthly.nps_response_count, 0)
-            as nps_score,
+            as net_promoter_score,
         monthly.nps_response_count,
         monthly.agent_reply_count,
         monthly.total_cost_to_serve,

@@ -14,7 +14,7 @@
     'sla_breach_count',
     'sla_breach_rate',
     'avg_csat_score',
-    'nps_score',
+    'net_promoter_score',
 ] -%}
 with
 
@@ -113,7 +113,7 @@ weekly as (
         coalesce(ticket_cohorts.nps_promoter_count, 0) as nps_promoter_count,
         coalesce(ticket_cohorts.nps_detractor_count, 0) as nps_detractor_count,
         100.0 * (ticket_cohorts.nps_promoter_count - ticket_cohorts.nps_detractor_count)
-        / nullif(ticket_cohorts.nps_response_count, 0) as nps_score,
+        / nullif(ticket_cohorts.nps_response_count, 0) as net_promoter_score,
         {{ dbt.dateadd('day', 7, 'weeks.week_start_date') }}
         <= {{ dbt.dateadd('day', 1, reporting_date(as_of_at())) }} as is_complete_week
     from weeks
@@ -139,7 +139,7 @@ final as (
         weekly.sla_breach_rate,
         weekly.avg_csat_score,
         weekly.csat_rating_count,
-        weekly.nps_score,
+        weekly.net_promoter_score,
         weekly.nps_response_count,
         weekly.nps_promoter_count,
         weekly.nps_detractor_count,

@@ -58,7 +58,7 @@ final as (
         customer_support.avg_csat_score,
         cast(coalesce(customer_support.csat_response_count, 0) as integer)
             as csat_response_count,
-        customer_support.nps_score,
+        customer_support.net_promoter_score,
         cast(coalesce(customer_support.nps_response_count, 0) as integer)
             as nps_response_count,
         cast(coalesce(customer_support.chat_count, 0) as integer) as chat_count,

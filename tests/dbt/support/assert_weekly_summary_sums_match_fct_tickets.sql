@@ -1,3 +1,9 @@
+{%- set measures = [
+    'total_tickets', 'critical_tickets', 'resolved_tickets', 'sla_breach_count',
+    'first_response_sla_breach_count', 'resolution_sla_breach_count', 'csat_rating_count',
+    'nps_response_count', 'nps_promoter_count', 'nps_detractor_count', 'csat_score_sum',
+    'resolution_hours_sum',
+] -%}
 {#-
     Integrity: the weekly executive summary adds up to fct_tickets. Summed over all weeks,
     tickets, critical tickets, resolved tickets, SLA breaches (either, first response,
@@ -13,6 +19,10 @@ weekly_summary as (
 
 tickets as (
     select * from {{ ref('fct_tickets') }}
+),
+
+nps_bands as (
+    select * from {{ ref('nps_bands') }}
 ),
 
 summary_totals as (
@@ -45,97 +55,27 @@ ticket_totals as (
             as resolution_sla_breach_count,
         count(tickets.csat_score) as csat_rating_count,
         count(tickets.nps_score) as nps_response_count,
-        count(case when tickets.nps_score >= 9 then 1 end) as nps_promoter_count,
-        count(case when tickets.nps_score <= 6 then 1 end) as nps_detractor_count,
+        count(case when nps_bands.nps_band = 'promoter' then 1 end) as nps_promoter_count,
+        count(case when nps_bands.nps_band = 'detractor' then 1 end) as nps_detractor_count,
         sum(tickets.csat_score) as csat_score_sum,
         sum(tickets.resolution_minutes) / 60.0 as resolution_hours_sum
     from tickets
+    left outer join nps_bands
+        on tickets.nps_score between nps_bands.min_score and nps_bands.max_score
 ),
 
 comparisons as (
+    {%- for measure in measures %}
     select
-        'total_tickets' as measure,
-        cast(summary_totals.total_tickets as double) as summary_value,
-        cast(ticket_totals.total_tickets as double) as ticket_value
+        '{{ measure }}' as measure,
+        cast(summary_totals.{{ measure }} as double) as summary_value,
+        cast(ticket_totals.{{ measure }} as double) as ticket_value
     from summary_totals
     cross join ticket_totals
+    {%- if not loop.last %}
     union all
-    select
-        'critical_tickets' as measure,
-        cast(summary_totals.critical_tickets as double) as summary_value,
-        cast(ticket_totals.critical_tickets as double) as ticket_value
-    from summary_totals
-    cross join ticket_totals
-    union all
-    select
-        'resolved_tickets' as measure,
-        cast(summary_totals.resolved_tickets as double) as summary_value,
-        cast(ticket_totals.resolved_tickets as double) as ticket_value
-    from summary_totals
-    cross join ticket_totals
-    union all
-    select
-        'sla_breach_count' as measure,
-        cast(summary_totals.sla_breach_count as double) as summary_value,
-        cast(ticket_totals.sla_breach_count as double) as ticket_value
-    from summary_totals
-    cross join ticket_totals
-    union all
-    select
-        'first_response_sla_breach_count' as measure,
-        cast(summary_totals.first_response_sla_breach_count as double) as summary_value,
-        cast(ticket_totals.first_response_sla_breach_count as double) as ticket_value
-    from summary_totals
-    cross join ticket_totals
-    union all
-    select
-        'resolution_sla_breach_count' as measure,
-        cast(summary_totals.resolution_sla_breach_count as double) as summary_value,
-        cast(ticket_totals.resolution_sla_breach_count as double) as ticket_value
-    from summary_totals
-    cross join ticket_totals
-    union all
-    select
-        'csat_rating_count' as measure,
-        cast(summary_totals.csat_rating_count as double) as summary_value,
-        cast(ticket_totals.csat_rating_count as double) as ticket_value
-    from summary_totals
-    cross join ticket_totals
-    union all
-    select
-        'nps_response_count' as measure,
-        cast(summary_totals.nps_response_count as double) as summary_value,
-        cast(ticket_totals.nps_response_count as double) as ticket_value
-    from summary_totals
-    cross join ticket_totals
-    union all
-    select
-        'nps_promoter_count' as measure,
-        cast(summary_totals.nps_promoter_count as double) as summary_value,
-        cast(ticket_totals.nps_promoter_count as double) as ticket_value
-    from summary_totals
-    cross join ticket_totals
-    union all
-    select
-        'nps_detractor_count' as measure,
-        cast(summary_totals.nps_detractor_count as double) as summary_value,
-        cast(ticket_totals.nps_detractor_count as double) as ticket_value
-    from summary_totals
-    cross join ticket_totals
-    union all
-    select
-        'csat_score_sum' as measure,
-        cast(summary_totals.csat_score_sum as double) as summary_value,
-        cast(ticket_totals.csat_score_sum as double) as ticket_value
-    from summary_totals
-    cross join ticket_totals
-    union all
-    select
-        'resolution_hours_sum' as measure,
-        cast(summary_totals.resolution_hours_sum as double) as summary_value,
-        cast(ticket_totals.resolution_hours_sum as double) as ticket_value
-    from summary_totals
-    cross join ticket_totals
+    {%- endif %}
+    {%- endfor %}
 ),
 
 final as (

@@ -401,22 +401,19 @@ def add_parent(manifest: Manifest, child: dict, parent: dict) -> None:
     child["depends_on"]["nodes"].append(parent["unique_id"])
 
 
-def test_layers_flags_an_int_model_reading_a_mart(manifest):
+@pytest.mark.parametrize("child_layer, parent_layer", [
+    ("intermediate", "marts"),  # an int_ model reading a mart
+    ("staging", "intermediate"),  # staging reading intermediate
+    ("marts", "quarantine"),  # the main line reading a side branch
+    ("intermediate", "vault"),  # raw identifiers reaching the main line
+])
+def test_layers_flags_a_backward_or_side_edge(manifest, child_layer, parent_layer):
     planted = copy.deepcopy(manifest)
-    child = first(planted, lambda node: layer(node) == "intermediate")
-    mart = first(planted, lambda node: node["name"].startswith("fct_"))
-    add_parent(planted, child, mart)
-    assert planted_violations(rule_layers, manifest, planted) == [
-        Violation(child["name"], f"intermediate model refs marts model {mart['name']}")]
-
-
-def test_layers_flags_staging_reading_intermediate(manifest):
-    planted = copy.deepcopy(manifest)
-    child = first(planted, lambda node: layer(node) == "staging")
-    parent = first(planted, lambda node: layer(node) == "intermediate")
+    child = first(planted, lambda node: layer(node) == child_layer)
+    parent = first(planted, lambda node: layer(node) == parent_layer)
     add_parent(planted, child, parent)
-    assert planted_violations(rule_layers, manifest, planted) == [
-        Violation(child["name"], f"staging model refs intermediate model {parent['name']}")]
+    assert planted_violations(rule_layers, manifest, planted) == [Violation(
+        child["name"], f"{child_layer} model refs {parent_layer} model {parent['name']}")]
 
 
 def test_layers_flags_a_model_outside_the_declared_folders(manifest):

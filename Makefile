@@ -23,8 +23,10 @@ export CX_SERVING_PATH ?= $(CURDIR)/data/marts.duckdb
 
 CI_DIR := $(CURDIR)/data/ci
 DBT := $(BIN)/dbt
-# The PII scan and other whole-warehouse checks run after every model is built.
-DBT_BUILD = $(DBT) build --exclude tag:post_build $(1) && $(DBT) test --select tag:post_build $(1)
+# The one build recipe (cx_warehouse/build.py): [generate,] raw preflight, build-in-progress
+# marker, dbt build, the post-build checks (PII scan), [publish]. make build, make test, the
+# benchmarks and the pytest fixtures all run it.
+RECIPE := $(BIN)/python -m cx_warehouse.build
 
 .PHONY: help install install-embeddings generate build publish test test-python test-dbt lint docs bench clean
 
@@ -55,15 +57,11 @@ generate: $(BIN)/.installed ## (Re)generate the synthetic dataset (SCALE=1 SEED=
 	$(BIN)/python scripts/generate_data.py --scale $(SCALE) --seed $(SEED) \
 		--out $(CX_RAW_DIR) --truth-out $(CX_TRUTH_DIR)
 
-# The marker keeps `make publish` from publishing a build that was killed or failed half-way.
-build: $(BIN)/.installed $(CX_RAW_DIR)/_extract.json ## Build the warehouse (dbt seeds, models, tests), then publish
-	@mkdir -p $(dir $(CX_WAREHOUSE_PATH))
-	@# Bad or missing raw files stop here with one line per file and its fix (no stack trace).
-	$(BIN)/python scripts/check_raw.py --raw-dir $(CX_RAW_DIR) --target dev
-	@touch $(CX_WAREHOUSE_PATH).build-in-progress
-	$(call DBT_BUILD,--target dev)
-	@rm -f $(CX_WAREHOUSE_PATH).build-in-progress
-	$(BIN)/python scripts/publish.py
+# The recipe's marker keeps `make publish` from publishing a build that was killed or failed.
+build: $(BIN)/.installed ## Build the warehouse (dbt seeds, models, tests), then publish
+	$(RECIPE) --raw-dir $(CX_RAW_DIR) --truth-dir $(CX_TRUTH_DIR) --generate-if-missing \
+		--scale $(SCALE) --seed $(SEED) --warehouse $(CX_WAREHOUSE_PATH) --target dev \
+		--publish --serving $(CX_SERVING_PATH)
 
 publish: $(BIN)/.installed ## Copy marts, reference, audit into the read-only serving file (data/marts.duckdb)
 	$(BIN)/python scripts/publish.py
@@ -71,23 +69,18 @@ publish: $(BIN)/.installed ## Copy marts, reference, audit into the read-only se
 test: $(BIN)/.installed-embeddings ## Every test: sqlfluff, dbt build on a small dataset, pytest
 	@# lint (one core) and test-dbt side by side; each one's output is printed when it ends.
 	$(MAKE) --no-print-directory -j2 --output-sync=target lint test-dbt
-	@# pytest's end-to-end tests read the warehouse test-dbt has just built (no second build).
+	@# pytest's end-to-end tests reuse the warehouse test-dbt has just built when its build.json
+	@# says it is the dataset they need (scale 1, seed 42, target ci); else they build their own.
 	@# Two workers, one test file each at a time (module fixtures build once per file).
 	CX_TEST_PREBUILT_DIR=$(CI_DIR) $(BIN)/pytest -n 2 --dist loadfile --durations=15
 
-# test-dbt builds the dataset pytest's end-to-end tests check (scale 1, seed 42, development
-# salt) and keeps each step's log and exit code, so test-python reuses this build.
-CI_ENV = env -u CX_PII_SALT CX_RAW_DIR=$(CI_DIR)/raw CX_WAREHOUSE_PATH=$(CI_DIR)/warehouse.duckdb
-
+# test-dbt builds a generated dataset (CI_SCALE, CI_SEED; development salt) with the recipe, which
+# keeps each dbt step's log and a build.json (scale, seed, exit codes) in data/ci.
 test-dbt: $(BIN)/.installed-embeddings ## dbt build + tests on a small generated dataset (data/ci)
-	rm -rf $(CI_DIR) && mkdir -p $(CI_DIR)
-	$(BIN)/python scripts/generate_data.py --scale $(CI_SCALE) --seed $(CI_SEED) --quiet \
-		--out $(CI_DIR)/raw --truth-out $(CI_DIR)/truth
-	$(BIN)/python scripts/check_raw.py --raw-dir $(CI_DIR)/raw --target ci
-	set -o pipefail; $(CI_ENV) $(DBT) build --exclude tag:post_build --target ci \
-		| tee $(CI_DIR)/build.log; rc=$$?; echo $$rc > $(CI_DIR)/build.rc; exit $$rc
-	set -o pipefail; $(CI_ENV) $(DBT) test --select tag:post_build --target ci \
-		| tee $(CI_DIR)/post_build.log; rc=$$?; echo $$rc > $(CI_DIR)/post_build.rc; exit $$rc
+	rm -rf $(CI_DIR)
+	$(RECIPE) --generate --scale $(CI_SCALE) --seed $(CI_SEED) --raw-dir $(CI_DIR)/raw \
+		--truth-dir $(CI_DIR)/truth --warehouse $(CI_DIR)/warehouse.duckdb --target ci \
+		--log-dir $(CI_DIR)
 
 test-python: $(BIN)/.installed-embeddings ## pytest: generator, macros, scripts, end-to-end
 	$(BIN)/pytest

@@ -6,9 +6,9 @@ scale 10, one customer's 360 row in < 10 ms from a warm DuckDB connection. Keys 
 the warehouse's own rows with a fixed seed; each query kind runs --warmup lookups unmeasured,
 then --iterations measured ones, on one read-only connection (nothing is written).
 
-Example (scale 10):
-  python scripts/generate_data.py --scale 10 --seed 42 --out data/bench10/raw --truth-out data/bench10/truth
-  CX_RAW_DIR=data/bench10/raw CX_WAREHOUSE_PATH=data/bench10/warehouse.duckdb dbt build --target ci
+Example (scale 10; the warehouse is built by the project's build recipe, as make build does):
+  python -m cx_warehouse.build --generate --scale 10 --seed 42 --raw-dir data/bench10/raw \
+      --truth-dir data/bench10/truth --warehouse data/bench10/warehouse.duckdb --target ci
   python scripts/benchmark_customer360.py --warehouse data/bench10/warehouse.duckdb
 """
 

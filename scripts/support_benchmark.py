@@ -4,9 +4,9 @@
     python scripts/support_benchmark.py --scales 1 10          # generate, build, time, report
     python scripts/support_benchmark.py --warehouse FILE.duckdb  # report on a built warehouse
 
-For each scale the dataset is generated (seed 42) into a temporary folder and built there with a
-full `dbt build` (post-build checks included) into its own DuckDB file, so nothing else is
-touched. Printed per scale: wall time of the build, the slowest support models, and how our SLA
+For each scale the dataset is generated (seed 42) into a temporary folder and built there by the
+project's build recipe (`cx_warehouse.build`: preflight, dbt build, post-build checks) into its
+own DuckDB file, so nothing else is touched. Printed per scale: wall time of the build, the slowest support models, and how our SLA
 verdict (fct_tickets.is_sla_breached) compares with the source system's own `sla_breached`,
 with each difference attributed to the first definition that explains it (see
 docs/design/support.md). Nothing is asserted; the numbers go to the notes.
@@ -17,16 +17,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import duckdb
 
 REPO = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
+sys.path.insert(0, str(REPO))
+
+from cx_warehouse import build as recipe  # noqa: E402
 SUPPORT_PATHS = ("models/intermediate/support/", "models/marts/support/", "models/marts/ops/")
 
 # Thresholds that reproduce the source system's own flag from its own numbers (calendar time,
@@ -104,25 +104,16 @@ from steps
 """
 
 
-def run(command: list[str], env: dict[str, str]) -> float:
-    started = time.perf_counter()
-    result = subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.exit(f"failed: {' '.join(command)}\n{result.stdout[-4000:]}{result.stderr[-2000:]}")
-    return time.perf_counter() - started
-
-
 def build(scale: float, folder: Path) -> dict:
-    """Generate the scale, run a full dbt build into folder/warehouse.duckdb, time it."""
-    run([sys.executable, str(REPO / "scripts" / "generate_data.py"), "--scale", str(scale),
-         "--seed", "42", "--out", str(folder / "raw"), "--truth-out", str(folder / "truth"),
-         "--quiet"], dict(os.environ))
-    env = dict(os.environ, DO_NOT_TRACK="1", DBT_PROJECT_DIR=str(REPO),
-               DBT_PROFILES_DIR=str(REPO), CX_RAW_DIR=str(folder / "raw"),
-               CX_WAREHOUSE_PATH=str(folder / "warehouse.duckdb"))
-    common = ["--target", "ci", "--log-path", str(folder / "logs"),
-              "--target-path", str(folder / "target")]
-    build_seconds = run([str(BIN / "dbt"), "build", "--exclude", "tag:post_build", *common], env)
+    """Generate the scale and build it into folder/warehouse.duckdb with the build recipe (raw
+    preflight, dbt build, post-build checks); time each step."""
+    try:
+        manifest = recipe.build(folder / "raw", folder / "warehouse.duckdb", target="ci",
+                                log_dir=folder, target_path=folder / "target",
+                                truth_dir=folder / "truth", generate_scale=scale, seed=42,
+                                generate_always=True, dbt_log_path=folder / "logs", echo=False)
+    except recipe.RecipeError as error:
+        sys.exit(f"support_benchmark: scale {scale:g}: {error}")
     paths = {
         unique_id: node["original_file_path"]
         for unique_id, node in json.loads(
@@ -130,14 +121,12 @@ def build(scale: float, folder: Path) -> dict:
     }
     support_models = {
         result["unique_id"].split(".")[-1]: result["execution_time"]
-        for result in json.loads((folder / "target" / "run_results.json").read_text())["results"]
+        for result in json.loads((folder / "build_run_results.json").read_text())["results"]
         if result["unique_id"].startswith("model.")
         and paths.get(result["unique_id"], "").startswith(SUPPORT_PATHS)
     }
-    post_build_seconds = run([str(BIN / "dbt"), "test", "--select", "tag:post_build", *common],
-                             env)
-    return {"scale": scale, "build_seconds": round(build_seconds, 1),
-            "post_build_seconds": round(post_build_seconds, 1),
+    return {"scale": scale, "build_seconds": manifest.steps["build"].seconds,
+            "post_build_seconds": manifest.steps["post_build"].seconds,
             "support_model_seconds": round(sum(support_models.values()), 1),
             "slowest_support_models": sorted(support_models.items(), key=lambda kv: -kv[1])[:3]}
 

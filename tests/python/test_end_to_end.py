@@ -1,4 +1,5 @@
-"""End to end: generate scale 1, `dbt build` into a temporary DuckDB file, check the numbers.
+"""End to end: the session's scale-1 warehouse (the build recipe: generate, preflight, `dbt build`,
+post-build checks; conftest.built_warehouse), and the recipe's own refusals.
 
 The expectations come from the generator's hidden ground truth (data/truth), never from a
 previous run: every raw row is staged or quarantined, every dirty row is quarantined with the
@@ -8,13 +9,18 @@ quarantine.
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-from conftest import dbt_env, run_dbt
+from conftest import REPO, dbt_env, fits_session, run_dbt
+
+from cx_warehouse import build as recipe
 
 
 pytestmark = pytest.mark.e2e
@@ -177,3 +183,46 @@ def test_pattern_scan_fails_on_a_planted_leak(warehouse, tmp_path):
     assert scan.returncode != 0
     assert "assert_no_raw_pii_outside_restricted" in scan.stdout
     assert "Got 2 results" in scan.stdout
+
+
+def test_the_session_build_is_recorded_in_build_json(warehouse):
+    """The recipe's build.json describes the dataset and both dbt steps, and says it fits."""
+    manifest = warehouse["manifest"]
+    assert fits_session(manifest)
+    assert manifest["returncode"] == 0
+    assert [name for name in manifest["steps"] if name != "generate"] == [
+        "preflight", "build", "post_build"]
+    assert all(step["returncode"] == 0 for step in manifest["steps"].values())
+    assert not recipe.marker(Path(manifest["warehouse"])).exists()
+    assert warehouse["post_build"].returncode == 0
+    assert "assert_no_raw_pii_outside_restricted" in warehouse["post_build"].stdout
+
+
+def test_a_build_of_another_scale_is_not_reused_by_the_session(warehouse):
+    manifest = dict(warehouse["manifest"])
+    assert not fits_session({**manifest, "scale": 2.0})
+    assert not fits_session({**manifest, "target": "dev"})
+    assert not fits_session({**manifest, "finished_at": None})
+    assert not fits_session({**manifest, "development_salt": False})
+
+
+def test_the_recipe_stops_on_bad_raw_files_with_one_line_and_no_build(tmp_path):
+    """A landing folder with a broken file: exit 2 before dbt starts, no marker, no warehouse,
+    one line naming the problem, and build.json records the failed preflight."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "tickets.parquet").write_bytes(b"not parquet at all")
+    warehouse = tmp_path / "warehouse.duckdb"
+    result = subprocess.run(
+        [sys.executable, "-m", "cx_warehouse.build", "--raw-dir", str(raw), "--warehouse",
+         str(warehouse), "--target", "ci", "--log-dir", str(tmp_path)],
+        cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == recipe.EXIT_PREFLIGHT, result.stderr
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("build: error:")]
+    assert len(errors) == 1 and "problem(s) in the raw files" in errors[0]
+    assert "tickets" in result.stderr
+    assert not warehouse.exists() and not recipe.marker(warehouse).exists()
+    manifest = recipe.read_manifest(tmp_path)
+    assert manifest["returncode"] == recipe.EXIT_PREFLIGHT
+    assert list(manifest["steps"]) == ["preflight"]

@@ -97,6 +97,13 @@ TABLE_MATERIALIZATIONS = frozenset({"table", "incremental"})
 #: Materializations that are queries over their parents (a chain of them is re-run per read).
 QUERY_MATERIALIZATIONS = frozenset({"view", "ephemeral"})
 MAX_VIEW_CHAIN = 4
+#: Ephemeral models that do not count as links of a view chain, each with its reason.
+CHAIN_EXCEPTIONS: dict[str, str] = {
+    "base_landing__erasure_requests": "the erasure lookup is never stored: a table of it would "
+                                      "keep the identifiers of people who asked to be erased",
+    "base_landing__erasure_subjects": "the erasure lookup is never stored: a table of it would "
+                                      "keep the identifiers of people who asked to be erased",
+}
 MAX_JOINS = 7
 MAX_PARENTS = 7
 #: Models allowed more than MAX_JOINS joins or MAX_PARENTS parents, each with its reason.
@@ -109,6 +116,9 @@ WIDE_MODEL_EXCEPTIONS: dict[str, str] = {
     "erasure_log": "audit: one row per erased subject and table touched (a union over every "
                    "table that holds personal data)",
     "audit_daily_event_counts": "audit: one daily event count per public fact table (a union)",
+    "int_tickets_lifecycle_derived": "each join attaches one per-ticket milestone (first "
+                                     "response, replies, assignment, priority, resolution) on "
+                                     "ticket_id; its unit tests cover them together",
 }
 
 
@@ -262,7 +272,8 @@ def rule_view_chains(manifest: Manifest) -> list[Violation]:
     parents' queries on every read). Reported once per chain, at the model that ends it."""
     nodes = models(manifest)
     query = {uid for uid, node in nodes.items()
-             if node["config"]["materialized"] in QUERY_MATERIALIZATIONS}
+             if node["config"]["materialized"] in QUERY_MATERIALIZATIONS
+             and node["name"] not in CHAIN_EXCEPTIONS}
 
     @functools.lru_cache(maxsize=None)
     def chain(uid: str) -> tuple[str, ...]:
@@ -390,7 +401,8 @@ def test_rule_holds_on_the_project(manifest, name):
 
 
 def test_exceptions_are_short_and_reasoned():
-    for exceptions in (NAMING_EXCEPTIONS, WIDE_MODEL_EXCEPTIONS, SOURCE_LAYERS):
+    for exceptions in (NAMING_EXCEPTIONS, WIDE_MODEL_EXCEPTIONS, SOURCE_LAYERS,
+                       CHAIN_EXCEPTIONS):
         assert len(exceptions) <= 4
         assert all(len(reason.split()) >= 3 for reason in exceptions.values()), exceptions
 

@@ -6,8 +6,8 @@
     the band's geometric mean (log scale: the CRM's volumes vary by a factor, not a sum).
     high_risk_customer_count counts the company's people flagged high-risk (negative sentiment
     and repeated technical issues) by int_customer_risk_signals_aggregated (the one place that
-    rule is computed). Open tickets: the ticket_statuses seed's is_open; urgent tickets: the
-    priorities of var churn_urgent_priorities. Tickets from the ticket core int_tickets_enriched,
+    rule is computed). Open tickets: the ticket core's is_open; urgent tickets: the priorities
+    of var churn_urgent_priorities. Tickets from the ticket core int_tickets_enriched,
     receipts from int_receipts_enriched, contacts from int_contacts_unioned.
 -#}
 {%- set lookback_days = var('churn_lookback_days') -%}
@@ -27,10 +27,6 @@ customers as (
 
 tickets as (
     select * from {{ ref('int_tickets_enriched') }}
-),
-
-ticket_statuses as (
-    select * from {{ ref('ticket_statuses') }}
 ),
 
 contacts as (
@@ -58,12 +54,10 @@ tickets_flagged as (
         tickets.csat_score,
         tickets.nps_score,
         tickets.is_sla_breached,
-        coalesce(ticket_statuses.is_open, false) as is_open,
+        tickets.is_open,
         tickets.created_at > {{ lookback_start }} as is_in_lookback,
         tickets.created_at > {{ recent_start }} as is_recent
     from tickets
-    left outer join ticket_statuses
-        on tickets.status = ticket_statuses.status
 ),
 
 ticket_signals as (

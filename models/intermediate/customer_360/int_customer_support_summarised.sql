@@ -1,7 +1,7 @@
 {#-
     One row per support customer with any ticket, chat or email up to the as-of instant: tickets
-    (total, still open per the ticket_statuses seed's is_open, last opened), tickets whose SLA
-    was breached, satisfaction (average CSAT answer; NPS = % promoters - % detractors of the NPS
+    (total, still open per the ticket core's is_open, last opened), tickets whose SLA was
+    breached, satisfaction (average CSAT answer; NPS = % promoters - % detractors of the NPS
     answers, bands from the nps_bands seed), chats and emails, the average sentiment of the
     chats and emails (their compound score) and negative contacts on every channel. Tickets
     from the ticket core int_tickets_enriched, contacts from the contacts core
@@ -11,10 +11,6 @@ with
 
 tickets as (
     select * from {{ ref('int_tickets_enriched') }}
-),
-
-ticket_statuses as (
-    select * from {{ ref('ticket_statuses') }}
 ),
 
 nps_bands as (
@@ -30,7 +26,7 @@ ticket_summary as (
     select
         tickets.customer_id,
         count(*) as ticket_count,
-        count(case when ticket_statuses.is_open then 1 end) as open_ticket_count,
+        count(case when tickets.is_open then 1 end) as open_ticket_count,
         count(case when tickets.is_sla_breached then 1 end) as sla_breached_ticket_count,
         avg(tickets.csat_score) as avg_csat_score,
         count(tickets.csat_score) as csat_response_count,
@@ -39,8 +35,6 @@ ticket_summary as (
         / nullif(count(tickets.nps_score), 0) as net_promoter_score,
         max(tickets.created_at) as last_ticket_at
     from tickets
-    left outer join ticket_statuses
-        on tickets.status = ticket_statuses.status
     left outer join nps_bands
         on tickets.nps_score between nps_bands.min_score and nps_bands.max_score
     group by tickets.customer_id

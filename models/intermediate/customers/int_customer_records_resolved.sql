@@ -4,6 +4,7 @@
     record joins the identity of the customer it is linked to (int_customer_matches_ranked,
     best candidate at tier high or above), otherwise it anchors a new identity of its own.
 -#}
+{{ config(materialized='table') }}
 with
 
 support_customers as (

@@ -4,6 +4,7 @@
     time. fct_receipt_items publishes it as is; int_receipts_enriched sums it per receipt and
     rpt_customer_spending per customer, category and month.
 -#}
+{{ config(materialized='table') }}
 with
 
 receipt_items as (

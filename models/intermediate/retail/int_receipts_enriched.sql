@@ -3,6 +3,7 @@
     amounts and what was bought. fct_receipts publishes it (stored sorted for lookups); the
     customer-360 models read it.
 -#}
+{{ config(materialized='table') }}
 with
 
 receipts as (

@@ -3,6 +3,7 @@
     the as-of instant. A ticket opens as OPEN at created_at; every STATUS_CHANGE starts a new
     period that lasts until the next change (ended_at null = still in that status).
 -#}
+{{ config(materialized='table') }}
 with
 
 tickets as (

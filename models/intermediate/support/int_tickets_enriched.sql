@@ -109,6 +109,7 @@ joined as (
             ) as decimal(12, 2)
         ) as cost_to_serve,
         ticket_lifecycles.is_one_touch_resolution,
+        ticket_lifecycles.is_open,
         sla_by_ticket.is_first_response_sla_breached,
         sla_by_ticket.is_resolution_sla_breached,
         sla_by_ticket.is_first_response_sla_breached
@@ -167,6 +168,7 @@ final as (
         source_resolution_hours,
         cost_to_serve,
         is_one_touch_resolution,
+        is_open,
         is_first_response_sla_breached,
         is_resolution_sla_breached,
         is_sla_breached,

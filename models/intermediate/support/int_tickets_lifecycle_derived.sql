@@ -164,6 +164,9 @@ status_summary as (
         coalesce(
             {{ dbt.bool_or('status_periods.is_current and status_periods.is_solved') }}, false
         ) as is_current_status_solved,
+        coalesce(
+            {{ dbt.bool_or('status_periods.is_current and status_periods.is_open') }}, false
+        ) as is_current_status_open,
         sum(
             case
                 when status_periods.status = '{{ var("support_sla_pause_status") }}'
@@ -217,7 +220,8 @@ ticket_states as (
                 then status_summary.current_status_started_at
         end as cancelled_at,
         status_summary.reopen_count,
-        status_summary.pending_minutes
+        status_summary.pending_minutes,
+        status_summary.is_current_status_open as is_open
     from tickets
     inner join status_summary
         on tickets.ticket_id = status_summary.ticket_id
@@ -283,6 +287,7 @@ final as (
             and ticket_states.reopen_count = 0,
             false
         ) as is_one_touch_resolution,
+        ticket_states.is_open,
         ticket_states.created_at,
         first_responses.first_response_at,
         ticket_states.first_resolved_at,

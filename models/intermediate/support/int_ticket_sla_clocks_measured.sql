@@ -78,41 +78,25 @@ segment_clocks as (
 
 -- B(t) for every instant a segment needs -------------------------------------------------
 segment_instants as (
+    {%- for role, column in [
+        ('start', 'segment_start_at'),
+        ('end', 'segment_end_at'),
+        ('measured_end', 'measured_end_at'),
+    ] %}
     select
         segment_clocks.ticket_id,
         segment_clocks.sla_metric,
         segment_clocks.segment_number,
         segment_clocks.clock_kind,
         segment_clocks.clock_schedule_id,
-        'start' as instant_role,
-        segment_clocks.segment_start_at as instant_at
+        '{{ role }}' as instant_role,
+        segment_clocks.{{ column }} as instant_at
     from segment_clocks
-
+    where segment_clocks.{{ column }} is not null
+    {%- if not loop.last %}
     union all
-
-    select
-        segment_clocks.ticket_id,
-        segment_clocks.sla_metric,
-        segment_clocks.segment_number,
-        segment_clocks.clock_kind,
-        segment_clocks.clock_schedule_id,
-        'end' as instant_role,
-        segment_clocks.segment_end_at as instant_at
-    from segment_clocks
-    where segment_clocks.segment_end_at is not null
-
-    union all
-
-    select
-        segment_clocks.ticket_id,
-        segment_clocks.sla_metric,
-        segment_clocks.segment_number,
-        segment_clocks.clock_kind,
-        segment_clocks.clock_schedule_id,
-        'measured_end' as instant_role,
-        segment_clocks.measured_end_at as instant_at
-    from segment_clocks
-    where segment_clocks.measured_end_at is not null
+    {%- endif %}
+    {%- endfor %}
 ),
 
 instant_clock_minutes as (

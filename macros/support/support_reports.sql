@@ -31,12 +31,12 @@
 
 
 {% macro support_ticket_outcome_rates(monthly_relation) -%}
-        cast({{ monthly_relation }}.first_response_sla_met_count as double)
-        / {{ monthly_relation }}.ticket_count as first_response_sla_attainment_rate,
-        cast({{ monthly_relation }}.resolution_sla_met_count as double)
-        / {{ monthly_relation }}.ticket_count as resolution_sla_attainment_rate,
-        cast(
-            {{ monthly_relation }}.total_cost_to_serve / {{ monthly_relation }}.ticket_count
-            as decimal(12, 2)
-        ) as cost_per_ticket
+    cast({{ monthly_relation }}.first_response_sla_met_count as double)
+    / {{ monthly_relation }}.ticket_count as first_response_sla_attainment_rate,
+    cast({{ monthly_relation }}.resolution_sla_met_count as double)
+    / {{ monthly_relation }}.ticket_count as resolution_sla_attainment_rate,
+    cast(
+        {{ monthly_relation }}.total_cost_to_serve / {{ monthly_relation }}.ticket_count
+        as decimal(12, 2)
+    ) as cost_per_ticket
 {%- endmacro %}

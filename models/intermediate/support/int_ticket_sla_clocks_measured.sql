@@ -83,19 +83,19 @@ segment_instants as (
         ('end', 'segment_end_at'),
         ('measured_end', 'measured_end_at'),
     ] %}
-    select
-        segment_clocks.ticket_id,
-        segment_clocks.sla_metric,
-        segment_clocks.segment_number,
-        segment_clocks.clock_kind,
-        segment_clocks.clock_schedule_id,
-        '{{ role }}' as instant_role,
-        segment_clocks.{{ column }} as instant_at
-    from segment_clocks
-    where segment_clocks.{{ column }} is not null
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            segment_clocks.ticket_id,
+            segment_clocks.sla_metric,
+            segment_clocks.segment_number,
+            segment_clocks.clock_kind,
+            segment_clocks.clock_schedule_id,
+            '{{ role }}' as instant_role,
+            segment_clocks.{{ column }} as instant_at
+        from segment_clocks
+        where segment_clocks.{{ column }} is not null
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 

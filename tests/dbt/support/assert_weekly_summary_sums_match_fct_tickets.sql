@@ -66,15 +66,15 @@ ticket_totals as (
 
 comparisons as (
     {%- for measure in measures %}
-    select
-        '{{ measure }}' as measure,
-        cast(summary_totals.{{ measure }} as double) as summary_value,
-        cast(ticket_totals.{{ measure }} as double) as ticket_value
-    from summary_totals
-    cross join ticket_totals
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            '{{ measure }}' as measure,
+            cast(summary_totals.{{ measure }} as double) as summary_value,
+            cast(ticket_totals.{{ measure }} as double) as ticket_value
+        from summary_totals
+        cross join ticket_totals
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 

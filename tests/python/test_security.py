@@ -23,10 +23,17 @@ def test_restricted_models_are_granted_to_the_restricted_role_only(tmp_path) -> 
               or m["config"].get("schema") == "quarantine"]
     names = {m["name"] for m in restricted}
     assert {"vault_support__customers", "matching_customer_records", "quarantine_chat__chats",
-            "quarantine_retail__receipts"} <= names
+            "quarantine_retail__receipts", "base_support__customers",
+            "base_retail__receipts"} <= names
     assert not names & {"quarantine_retail__stores", "quarantine_retail__products"}
+    # Besides the vault, matching and quarantine folders, only stored base models (raw values,
+    # typed but not yet masked) are restricted; every stored base model is.
     assert all(m["original_file_path"].startswith(("models/restricted/", "models/quarantine/"))
+               or (m["name"].startswith("base_") and m["config"]["materialized"] == "table")
                for m in restricted)
+    stored_base = {m["name"] for m in models
+                   if m["name"].startswith("base_") and m["config"]["materialized"] == "table"}
+    assert stored_base and stored_base <= names
     for model in restricted:
         assert model["config"]["grants"] == {"select": ["pii_readers"]}, model["name"]
     for model in public:

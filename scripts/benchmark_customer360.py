@@ -1,8 +1,8 @@
 #!/usr/bin/env python
 """Measure how fast one customer's 360 row (and one company's scorecard) comes back.
 
-Target (issue "Customers", from the receipt-lookup reference's "Customer 360 Context"): at
-scale 10, one customer's 360 row in < 10 ms from a warm DuckDB connection. Keys are drawn from
+Target: at scale 10, one customer's 360 row in < 10 ms from a warm DuckDB connection (an
+agent's screen shows it while the customer waits). Keys are drawn from
 the warehouse's own rows with a fixed seed; each query kind runs --warmup lookups unmeasured,
 then --iterations measured ones, on one read-only connection (nothing is written).
 

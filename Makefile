@@ -88,7 +88,7 @@ test-python: $(BIN)/.installed-embeddings ## pytest: generator, macros, scripts,
 lint: $(BIN)/.installed ## sqlfluff lint of models, macros, analyses and tests
 	@# Its own dbt target path: make test runs it beside test-dbt's dbt build.
 	CX_WAREHOUSE_PATH=:memory: DBT_TARGET_PATH=$(CURDIR)/target/lint \
-		$(BIN)/sqlfluff lint models analyses tests/dbt
+		$(BIN)/sqlfluff lint --processes 2 models analyses tests/dbt
 	$(BIN)/sqlfluff lint --templater jinja macros
 
 docs: $(BIN)/.installed $(CX_RAW_DIR)/_extract.json ## Generate the dbt docs site into target/

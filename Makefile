@@ -67,7 +67,8 @@ publish: $(BIN)/.installed ## Copy marts, reference, audit into the read-only se
 	$(BIN)/python scripts/publish.py
 
 test: $(BIN)/.installed-embeddings ## Every test: sqlfluff, dbt build on a small dataset, pytest
-	@# lint (one core) and test-dbt side by side; each one's output is printed when it ends.
+	@# lint and test-dbt side by side (lint takes both cores once the build ends); each one's
+	@# output is printed when it ends.
 	$(MAKE) --no-print-directory -j2 --output-sync=target lint test-dbt
 	@# pytest's end-to-end tests reuse the warehouse test-dbt has just built when its build.json
 	@# says it is the dataset they need (scale 1, seed 42, target ci); else they build their own.

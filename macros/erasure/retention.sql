@@ -1,7 +1,7 @@
 {#-
     Retention windows per layer (DECISIONS.md, "Retention": raw email text 90 days, curated
     email and chat detail 365, metric aggregates 730). var('retention_days') holds the days per
-    layer; every window is counted back from as_of_at(), the data's own clock, never from now().
+    layer; every window is counted back from as_of_at(), the data's own clock, not the wall clock.
 -#}
 
 {% macro retention_days(layer) -%}

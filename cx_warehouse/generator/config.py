@@ -145,9 +145,11 @@ class Config:
             "window_end": self.end_date.isoformat(),
             "generator": GENERATOR_NAME,
             "seed": int(self.seed),
-            # informational; null when the domains are not all at one linear scale
-            "scale": float(self.scale) if self.is_uniform_scale else None,
         }
-        if not self.is_uniform_scale:
+        # informational; when the domains are not all at one linear scale, `profile` says what
+        # they are instead (the optional `scale` is then left out)
+        if self.is_uniform_scale:
+            m["scale"] = float(self.scale)
+        else:
             m["profile"] = self.volume_label
         return m

@@ -54,11 +54,11 @@ INTERACTION_TYPES = ["CREATED", "REPLY", "NOTE", "STATUS_CHANGE", "ASSIGNMENT", 
 BRT = -3 * HOUR  # America/Sao_Paulo, no DST since 2019
 # Work times as a share of the SLA target: log-normal, median exp(MU) of the target. With agent
 # pace this puts about 4 % of first responses and 5 % of resolutions past target in normal weeks.
-FRT_MU, FRT_SIGMA = -1.1, 0.55
-RES_MU, RES_SIGMA = -1.1, 0.6
+FRT_MU, FRT_SIGMA = -1.4, 0.55
+RES_MU, RES_SIGMA = -1.5, 0.6
 TICKET_CHUNK = 50_000  # tickets simulated and written at a time
 SLA_BAD_WEEK_EVERY = 9  # about one degraded week in nine
-SLA_BAD_WEEK_SLOWDOWN = 2.2  # work takes this many times longer in a degraded week
+SLA_BAD_WEEK_SLOWDOWN = 2.8  # work takes this many times longer in a degraded week
 FRT_SLA_MIN = np.array([60.0, 240.0, 720.0, 1440.0])
 RES_SLA_H = np.array([8.0, 36.0, 96.0, 168.0])
 
@@ -544,7 +544,7 @@ class Support:
             rv = u()
             rounds = 0 if rv < 0.78 else (1 if rv < 0.96 else 2)
             for _ in range(rounds):
-                if u() < 0.35:
+                if u() < 0.6:
                     t += int((2 + 30 * u()) * MIN)
                     ev.append((t, 1, a, 3, 5, 2, -1, -1))
                     t_pend = t
@@ -554,11 +554,11 @@ class Support:
                     ev.append((t, 0, cust, 1, 2, -1, -1, -1))
                     ev.append((t + 30 * SEC, 2, -1, 3, 5, 1, -1, -1))
                 else:
-                    t += int(-math.log(1 - u()) * 6 * HOUR) + 5 * MIN
+                    t += int(-math.log(1 - u()) * 2 * HOUR) + 5 * MIN
                     ev.append((t, 0, cust, 1, 2, -1, -1, -1))
                     t = work.add(t, f_target * 0.3 * (0.5 + u()) * pace)
                     ev.append((t, 1, a, 1, 1, -1, -1, -1))
-            if u() < 0.93:
+            if u() < 0.99:  # 1 % are never resolved (stuck in the queue)
                 res = r_target * math.exp(RES_MU + RES_SIGMA * Z[i, 1]) * pace * (1.0 + 0.3 * self.t_risk[i])
                 t = max(t + 5 * MIN, sla_add(t0, res + paused))
                 ev.append((t, 1, a, 3, 5, 3, -1, -1))

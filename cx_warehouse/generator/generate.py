@@ -110,7 +110,7 @@ def generate(cfg: Config, out: Path, truth: Path, progress: bool = True) -> dict
         if progress and not sys.stderr.isatty():
             sys.stderr.write(f"cx-generate: {name}\n")
 
-    W.write_json(cfg.manifest(), out / "_extract.json")
+    (out / "_extract.json").unlink(missing_ok=True)  # written last: its presence means "complete"
     step("pools")
     pools = P.build_pools(cfg.seed)
     bar.update()
@@ -139,6 +139,7 @@ def generate(cfg: Config, out: Path, truth: Path, progress: bool = True) -> dict
     W.write_parquet(sup.truth_sla_weeks, truth / "sla_weeks.parquet")
     summary = o.close()
     pii.close()
+    W.write_json(cfg.manifest(), out / "_extract.json")
     bar.update()
     bar.close()
     return summary

@@ -24,6 +24,7 @@ QUEUES = {"order_tracking": "orders", "returns": "returns", "billing": "billing"
 TRAJ = [(1, 1), (0, 2), (0, 0), (1, 2), (1, 0), (2, 2)]
 TRAJ_W_DEFAULT = [0.34, 0.18, 0.12, 0.2, 0.07, 0.09]
 TRAJ_W_COMPLAINT = [0.05, 0.35, 0.45, 0.03, 0.1, 0.02]
+CHAT_CHUNK = 50_000  # conversations generated and written at a time
 CHAT_HOUR_W = np.array([1.0, 0.7, 0.4, 0.2, 0.1, 0.1, 0.2, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.2, 3.3, 3.3, 3.2,
                         3.0, 2.8, 2.6, 2.5, 2.3, 1.9, 1.4])
 
@@ -48,9 +49,25 @@ class Chats:
         self.cfg, self.pools, self.pii, self.sup, self.ret = cfg, pools, pii, support, retail
         self.seed = cfg.seed
 
-    def build(self) -> None:
-        cfg, rng = self.cfg, U.substream(self.seed, "chats")
-        N = cfg.sizes["chats"]
+    def build(self, out) -> None:
+        """All conversations, generated and appended to chats.jsonl CHAT_CHUNK at a time."""
+        total = self.cfg.sizes["chats"]
+        self._next_cid = total + 1  # ids of dirty extra conversations follow the clean ones
+        self.store_names = [str(x) for x in self.ret.stores_out.table.column("store_name").to_pylist()
+                            if x and x.strip()]
+        for c, a in enumerate(range(0, total, CHAT_CHUNK)):
+            b = min(total, a + CHAT_CHUNK)
+            self._build_chunk(c, a, b - a)
+            offset = out.rows("chats")
+            out.raw["chats"].rows += self.write(out.raw["chats"].f)
+            out.truth_rows("chats", self.truth_dirty, offset)
+            out.label("message_labels.parquet", self.truth_messages)
+            out.label("conversation_labels.parquet", self.truth_conversations)
+            self.bufs = self.offs = self.truth_messages = self.truth_conversations = None
+
+    def _build_chunk(self, c: int, id0: int, N: int) -> None:
+        cfg, rng = self.cfg, U.substream(self.seed, "chats" if c == 0 else f"chats.{c}")
+        self._chunk = c
         intent = U.weighted_choice(rng, N, INTENT_W)
         tw = np.where((intent == 5)[:, None], np.array(TRAJ_W_COMPLAINT)[None, :], np.array(TRAJ_W_DEFAULT)[None, :])
         traj = (rng.random(N)[:, None] > np.cumsum(tw, axis=1) / tw.sum(axis=1, keepdims=True)).sum(axis=1)
@@ -121,8 +138,7 @@ class Chats:
         cust_first = U.choose(known, pc.take(self.sup.cust_first, pa.array(cust)), anon_first)
         # text
         # slot values are per conversation (same order / product / store throughout a chat)
-        cs = G.slots(rng, N, self.pools, [str(x) for x in self.ret.stores_out.table.column("store_name").to_pylist() if x and x.strip()],
-                     cust_first, cust_first)
+        cs = G.slots(rng, N, self.pools, self.store_names, cust_first, cust_first)
         # slot values are per conversation except the agent's name (per message)
         s = dict(cs)
         s["agent"] = pc.take(self.sup.agent_first, pa.array(msg_agent))
@@ -158,7 +174,7 @@ class Chats:
         channel = U.weighted_choice(rng, N, [0.45, 0.3, 0.25])
         csat = np.clip(np.round(3 + (t_end - 1) * 1.4 + rng.normal(0, 0.6, N)), 1, 5).astype(np.int64)
         has_csat = rng.random(N) < 0.4
-        ids = U.fixed_ids("CHT-", np.arange(1, N + 1), 7)
+        ids = U.fixed_ids("CHT-", id0 + np.arange(1, N + 1), 7)
         self.N = N
         # ---- JSON fragments (built per schema version on the subset of rows that need them)
         msg_role = U.take(["customer", "agent", "bot"], role)
@@ -251,14 +267,14 @@ class Chats:
 
     def _dirty(self, ids: list[str]) -> None:
         N = len(ids)
-        drng = U.substream(self.seed, "chats.dirty")
+        c = self._chunk
+        drng = U.substream(self.seed, "chats.dirty" if c == 0 else f"chats.dirty.{c}")
         cnt = D.plan_counts(N, "chats", drng)
-        nid = [N + 1]
         extra: list[tuple[float, str, str | None, str]] = []  # (sort key, line, record_key, reason)
 
         def new_id() -> str:
-            v = f"CHT-{nid[0]:07d}"
-            nid[0] += 1
+            v = f"CHT-{self._next_cid:07d}"
+            self._next_cid += 1
             return v
 
         def src_obj(i: int, new: str) -> dict:
@@ -322,9 +338,8 @@ class Chats:
             "reject_reason": [e[3] for e in extra],
         }
 
-    def write(self, path) -> None:
-        import os
-
+    def write(self, f) -> int:
+        """Append this chunk's lines (clean and dirty, in file order) to an open file; returns lines."""
         N = len(self.ver_of)
         mvs = [memoryview(b) for b in self.bufs]
         offs = self.offs
@@ -332,26 +347,24 @@ class Chats:
         extra = self.extra_sorted
         ne = len(extra)
         j = 0
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "wb", buffering=1 << 20) as f:
-            w = f.write
-            # runs of consecutive conversations of one version are contiguous in that version's buffer
-            i = 0
-            while i <= N:
-                while j < ne and extra[j][0] == i:
-                    w(extra[j][1].encode("utf-8") + b"\n")
-                    j += 1
-                if i == N:
-                    break
-                v = ver[i]
-                k = i + 1
-                nxt = extra[j][0] if j < ne else N + 1
-                while k < N and ver[k] == v and k < nxt:
-                    k += 1
-                o = offs[v]
-                w(mvs[v][o[rank[i]]:o[rank[k - 1] + 1]])
-                i = k
-        os.replace(tmp, path)
+        w = f.write
+        # runs of consecutive conversations of one version are contiguous in that version's buffer
+        i = 0
+        while i <= N:
+            while j < ne and extra[j][0] == i:
+                w(extra[j][1].encode("utf-8") + b"\n")
+                j += 1
+            if i == N:
+                break
+            v = ver[i]
+            k = i + 1
+            nxt = extra[j][0] if j < ne else N + 1
+            while k < N and ver[k] == v and k < nxt:
+                k += 1
+            o = offs[v]
+            w(mvs[v][o[rank[i]]:o[rank[k - 1] + 1]])
+            i = k
+        return self.n_lines
 
 
 def _interleave(a: pa.Array, b: pa.Array, ia: np.ndarray, ib: np.ndarray) -> pa.Array:

@@ -13,12 +13,13 @@ from . import textgen as G
 from . import util as U
 from .config import Config
 from .support import _break_email
-from .util import DAY, HOUR, MIN
+from .util import DAY, HOUR, MIN, SEC
 
 INTENT_W = [0.24, 0.14, 0.15, 0.1, 0.1, 0.12, 0.07, 0.08]
 SENT_W = {"complaint": [0.75, 0.2, 0.05]}
 SENT_W_DEFAULT = [0.3, 0.5, 0.2]
 MAILBOXES = ["support@cxwarehouse.example", "help@cxwarehouse.example", "orders@cxwarehouse.example"]
+EMAIL_CHUNK = 100_000  # emails generated and written at a time (whole days)
 OFFSETS_MIN = [-180, -240, -300, 0, -360]
 
 
@@ -27,15 +28,39 @@ class Emails:
         self.cfg, self.pools, self.pii, self.sup, self.ret = cfg, pools, pii, support, retail
         self.seed = cfg.seed
 
-    def build(self) -> None:
-        cfg, rng = self.cfg, U.substream(self.seed, "emails")
-        N = cfg.sizes["emails"]
+    def build(self, out) -> None:
+        """All emails in received order, generated and appended to emails.csv a few days at a time."""
+        from .catalog import BR_HOLIDAYS
+        from .retail import _day_chunks
+        from .support import HOUR_W_BUSINESS, _local_day_weights
+
+        cfg = self.cfg
+        total = cfg.sizes["emails"]
+        dw = _local_day_weights(cfg, BR_HOLIDAYS, 1.0, 0.3, 0.15, 0.2)
+        per_day = U.substream(self.seed, "emails.days").multinomial(total, dw / dw.sum())
+        self._next_eid = total + 1  # ids of dirty extra emails follow the clean ones
+        self.stores = [s for s in self.ret.stores_out.table.column("store_name").to_pylist() if s and s.strip()]
+        id0 = 0
+        for c, (d0, d1) in enumerate(_day_chunks(per_day, EMAIL_CHUNK)):
+            rng = U.substream(self.seed, "emails" if c == 0 else f"emails.{c}")
+            day = np.repeat(np.arange(d0, d1), per_day[d0:d1])
+            N = len(day)
+            if N == 0:
+                continue
+            hour = U.weighted_choice(rng, N, HOUR_W_BUSINESS)
+            sec = rng.integers(0, 3600, N)
+            local = cfg.start_us + day.astype(np.int64) * DAY + hour.astype(np.int64) * HOUR \
+                + sec.astype(np.int64) * SEC
+            utc = np.minimum(local + 4 * HOUR, cfg.extract_us - MIN)
+            self._chunk(out, c, rng, utc, id0)
+            id0 += N
+
+    def _chunk(self, out, c: int, rng: np.random.Generator, utc: np.ndarray, id0: int) -> None:
+        cfg = self.cfg
+        N = len(utc)
         intent = U.weighted_choice(rng, N, INTENT_W)
         sw = np.array([SENT_W.get(i, SENT_W_DEFAULT) for i in T.INTENTS])[intent]
         sent = (rng.random(N)[:, None] > np.cumsum(sw, axis=1)).sum(axis=1).clip(0, 2)
-        from .support import sample_business_times
-        utc = sample_business_times(rng, cfg, N, -4 * HOUR)
-        utc = np.minimum(utc, cfg.extract_us - MIN)
         order = np.lexsort((np.arange(N), utc))
         utc, intent, sent = utc[order], intent[order], sent[order]
         off = np.array(OFFSETS_MIN)[U.weighted_choice(rng, N, [0.3, 0.3, 0.15, 0.15, 0.1])]
@@ -48,8 +73,7 @@ class Emails:
         from_addr = U.choose(known, pc.take(self.sup.cust_email, pa.array(cust)), anon)
         first = U.choose(known, pc.take(self.sup.cust_first, pa.array(cust)), f)
         to_addr = U.take(MAILBOXES, U.weighted_choice(rng, N, [0.7, 0.15, 0.15]))
-        stores = [s for s in self.ret.stores_out.table.column("store_name").to_pylist() if s and s.strip()]
-        s = G.slots(rng, N, self.pools, stores, first, pa.array([""] * N, pa.string()))
+        s = G.slots(rng, N, self.pools, self.stores, first, pa.array([""] * N, pa.string()))
         stpl, sb, ss = G.grouped_templates(T.EMAIL_SUBJECT, T.INTENTS)
         subject = U.render(stpl, G.pick_grouped(rng, intent, sb, ss), s)
         subject = U.choose(rng.random(N) < 0.12, U.concat("Re: ", subject), subject)
@@ -63,7 +87,7 @@ class Emails:
         greet = U.take(T.EMAIL_GREETING, rng.integers(0, len(T.EMAIL_GREETING), N))
         sign = U.take(T.EMAIL_SIGNOFF, rng.integers(0, len(T.EMAIL_SIGNOFF), N))
         body = U.concat(greet, "\n\n", opening, follow, clause, pii_s, "\n\n", sign, "\n", first)
-        ids = U.fixed_ids("EML-", np.arange(1, N + 1), 7)
+        ids = U.fixed_ids("EML-", id0 + np.arange(1, N + 1), 7)
         t = pa.table({
             "email_id": ids,
             "received_at": received,
@@ -72,18 +96,17 @@ class Emails:
             "subject": subject,
             "body": body,
         })
-        self.truth_labels = pa.table({
+        out.label("email_labels.parquet", pa.table({
             "email_id": ids,
             "sentiment": U.take(T.SENTIMENTS, sent),
             "intent": U.take(T.INTENTS, intent),
-        })
-        drng = U.substream(self.seed, "emails.dirty")
+        }))
+        drng = U.substream(self.seed, "emails.dirty" if c == 0 else f"emails.dirty.{c}")
         cnt = D.plan_counts(N, "emails", drng)
-        nid = [N + 1]
 
         def new_ids(m):
-            a = U.fixed_ids("EML-", np.arange(nid[0], nid[0] + m), 7)
-            nid[0] += m
+            a = U.fixed_ids("EML-", np.arange(self._next_eid, self._next_eid + m), 7)
+            self._next_eid += m
             return a
 
         keyf = D.simple_keys("email_id")
@@ -102,4 +125,4 @@ class Emails:
         batches.append(D.duplicate_batch(t, drng, cnt["duplicate_id"], keyf))
         for b in [D.DirtyBatch("clean", t, [])] + batches:
             self.pii.add("email", b.table.column("from_address"))
-        self.emails_out = D.assemble("emails", t, batches, drng)
+        out.emit("emails", D.assemble("emails", t, batches, drng))

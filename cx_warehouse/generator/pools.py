@@ -215,10 +215,20 @@ def email_addresses(rng: np.random.Generator, first: pa.Array, last: pa.Array, d
 
 
 class PIIRegistry:
-    """Collects every PII value written to a raw file (kind, value)."""
+    """Collects every PII value written to a raw file (kind, value).
 
-    def __init__(self) -> None:
+    With a sink, values are written out whenever `flush_at` of them are buffered (unique within a
+    flush, grouped by kind), so memory stays bounded; a value can then appear more than once in the
+    file. Small datasets flush once, at close.
+    """
+
+    KINDS = ["email", "phone", "card", "cpf", "cnpj"]
+
+    def __init__(self, sink=None, flush_at: int = 2_000_000) -> None:
         self._parts: list[tuple[str, pa.Array]] = []
+        self._buffered = 0
+        self.sink = sink
+        self.flush_at = flush_at
 
     def add(self, kind: str, values) -> None:
         if isinstance(values, (list, tuple)):
@@ -229,10 +239,13 @@ class PIIRegistry:
         values = values.filter(pc.is_valid(values))
         if len(values):
             self._parts.append((kind, values))
+            self._buffered += len(values)
+        if self.sink is not None and self._buffered >= self.flush_at:
+            self.flush()
 
     def table(self) -> pa.Table:
         kinds, vals = [], []
-        for kind in ["email", "phone", "card", "cpf", "cnpj"]:
+        for kind in self.KINDS:
             arrs = [v for k, v in self._parts if k == kind]
             if not arrs:
                 continue
@@ -243,3 +256,16 @@ class PIIRegistry:
         if not vals:
             return pa.table({"kind": pa.array([], pa.string()), "value": pa.array([], pa.string())})
         return pa.table({"kind": pa.concat_arrays(kinds), "value": pa.concat_arrays(vals)})
+
+    def flush(self) -> None:
+        if self._parts:
+            self.sink.write(self.table())
+        self._parts, self._buffered = [], 0
+
+    def close(self) -> None:
+        if self.sink is None:
+            return
+        if self._parts or self.sink.rows == 0:
+            self.sink.write(self.table())
+        self._parts, self._buffered = [], 0
+        self.sink.close()

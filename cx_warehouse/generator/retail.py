@@ -19,6 +19,7 @@ from .util import DAY, HOUR, MIN, SEC
 
 PAYMENT = ["CARD", "CASH", "MOBILE", "GIFT_CARD"]
 PAYMENT_W = [0.55, 0.15, 0.22, 0.08]
+RECEIPT_CHUNK = 300_000  # receipts per generated chunk (a few days at the large profile)
 HOUR_W_RETAIL = np.array([0, 0, 0, 0, 0, 0, 0, 0.5, 1.2, 1.6, 2.0, 2.6, 3.4, 2.8, 2.2, 2.3, 3.0, 4.0,
                           4.2, 3.2, 2.0, 1.2, 0.5, 0])
 
@@ -153,10 +154,10 @@ class Retail:
                 tab[z, h] = int(d.replace(tzinfo=zi).utcoffset().total_seconds() // 60)
         return tzs, tab
 
-    def receipts(self) -> None:
+    def receipts(self, out) -> None:
+        """Receipts and their lines, generated and written a few days at a time (RECEIPT_CHUNK)."""
         cfg, rng = self.cfg, U.substream(self.seed, "receipts")
         N = cfg.sizes["receipts"]
-        ns = self.n_stores
         # day weights: weekends, peak days, closures, slow upward trend
         dw = np.empty(cfg.n_days)
         for i in range(cfg.n_days):
@@ -168,40 +169,72 @@ class Retail:
             if md in US_CLOSED_DAYS:
                 w *= 0.05
             dw[i] = w * (1 + 0.1 * i / cfg.n_days)
-        day = U.weighted_choice(rng, N, dw)
-        hour = U.weighted_choice(rng, N, HOUR_W_RETAIL)
-        sec = rng.integers(0, 3600, N)
-        store = U.weighted_choice(rng, N, self.store_weight)
-        # loyalty members
+        per_day = rng.multinomial(N, dw / dw.sum())
+        # loyalty members: 75 % of customers; a third of them shop once, the rest repeatedly
         nc = self.sup.n_cust
         member = rng.random(nc) < 0.75
         once = member & (rng.random(nc) < 0.33)
         freq = member & ~once
-        n_loyal = int(round(0.3 * N))
-        n_once = int(once.sum())
         w = np.where(freq, np.exp(rng.normal(0, 1.0, nc)), 0.0)
         if w.sum() == 0:
             w = np.ones(nc)
-        counts = U.alloc_counts(max(0, n_loyal - n_once), w, rng) + once.astype(np.int64)
-        loyal_cust = rng.permutation(np.repeat(np.arange(nc), counts))
-        n_loyal = len(loyal_cust)
-        loyal_rows = np.sort(rng.choice(N, size=min(n_loyal, N), replace=False))
-        cust = np.full(N, -1, dtype=np.int64)
-        cust[loyal_rows] = loyal_cust[: len(loyal_rows)]
         home = U.weighted_choice(rng, nc, self.store_weight)
-        at_home = (cust >= 0) & (rng.random(N) < 0.8)
-        store[at_home] = home[cust[at_home]]
         # loyalty purchases cannot predate the customer's creation
         created_day = (self.sup.cust_created // DAY - cfg.start_day)
-        lc = cust >= 0
-        min_day = np.where(lc, created_day[np.maximum(cust, 0)] + 1, 0)
-        bad = day < min_day
-        day[bad] = np.minimum(min_day[bad] + rng.integers(0, 30, int(bad.sum())), cfg.n_days - 1)
+        once_idx = np.nonzero(once)[0]
+        lo = np.clip(created_day[once_idx] + 1, 0, cfg.n_days - 1)
+        once_day = lo + np.floor(rng.random(len(once_idx)) * (cfg.n_days - lo)).astype(np.int64)
+        once_u = rng.random(len(once_idx))
+        n_freq = max(0, int(round(0.3 * N)) - len(once_idx))
+        p_freq = min(1.0, n_freq / max(1, N - len(once_idx)))
+        # loyalty members reuse one of their two cards; anonymous shoppers bring a new card each time
+        self._own_cards = pa.concat_arrays([P.card(rng, nc), P.card(rng, nc)])
+        pop = 1.0 / (np.arange(self.n_products) + 8.0) ** 0.9
+        self._pop = pop[rng.permutation(self.n_products)]
+        self._tzs, self._tab = self._offset_table()
+        self._tz_of_store = np.array([self._tzs.index(z) for z in self.store_tz])
+        self._next_rid = N + 1  # ids of dirty extra receipts follow the clean ones
+        self.n_receipts = N
+        id0 = 0
+        for c, (d0, d1) in enumerate(_day_chunks(per_day, RECEIPT_CHUNK)):
+            crng = U.substream(self.seed, f"receipts.{c}")
+            counts = per_day[d0:d1]
+            n = int(counts.sum())
+            if n == 0:
+                continue
+            day = np.repeat(np.arange(d0, d1), counts)
+            day_start = np.concatenate([[0], np.cumsum(counts)[:-1]])
+            cust = np.full(n, -1, dtype=np.int64)
+            sel = (once_day >= d0) & (once_day < d1)
+            od = once_day[sel] - d0
+            ok = counts[od] > 0
+            cust[day_start[od[ok]] + np.floor(once_u[sel][ok] * counts[od[ok]]).astype(np.int64)] = once_idx[sel][ok]
+            free = np.nonzero(cust < 0)[0]
+            k_f = int(crng.binomial(len(free), p_freq))
+            rows = np.sort(crng.choice(free, size=k_f, replace=False))
+            pick = U.weighted_choice(crng, k_f, w)
+            for _ in range(3):  # a customer created later than the purchase: draw again
+                bad = day[rows] < created_day[pick] + 1
+                if not bad.any():
+                    break
+                pick[bad] = U.weighted_choice(crng, int(bad.sum()), w)
+            keep = day[rows] >= created_day[pick] + 1
+            cust[rows[keep]] = pick[keep]
+            self._receipt_chunk(out, c, crng, day, cust, home, id0)
+            id0 += n
+
+    def _receipt_chunk(self, out, c: int, rng, day, cust, home, id0: int) -> None:
+        cfg = self.cfg
+        N = len(day)
+        hour = U.weighted_choice(rng, N, HOUR_W_RETAIL)
+        sec = rng.integers(0, 3600, N)
+        store = U.weighted_choice(rng, N, self.store_weight)
+        at_home = (cust >= 0) & (rng.random(N) < 0.8)
+        store[at_home] = home[cust[at_home]]
         # local time -> UTC via the store timezone
-        tzs, tab = self._offset_table()
-        tz_idx = np.array([tzs.index(z) for z in self.store_tz])[store]
+        tz_idx = self._tz_of_store[store]
         local_us = cfg.start_us + day.astype(np.int64) * DAY + hour.astype(np.int64) * HOUR + sec.astype(np.int64) * SEC
-        off = tab[tz_idx, day * 24 + hour]
+        off = self._tab[tz_idx, day * 24 + hour]
         utc = local_us - off * MIN
         # nothing after the extract instant
         late = utc > cfg.extract_us - MIN
@@ -210,26 +243,24 @@ class Retail:
         order = np.lexsort((np.arange(N), utc))
         day, store, cust, local_us, off, utc = (a[order] for a in (day, store, cust, local_us, off, utc))
         # payment + cards
+        nc = self.sup.n_cust
         pay = U.weighted_choice(rng, N, PAYMENT_W)
         is_card = pay == 0
-        # loyalty members reuse one of their two cards; anonymous shoppers bring a new card each time
-        own_cards = pa.concat_arrays([P.card(rng, nc), P.card(rng, nc)])
         use_b = rng.random(N) < 0.3
-        anon_rows = np.nonzero(is_card & (cust < 0))[0]
-        anon_cards = P.card(rng, len(anon_rows))
-        src = np.where(cust >= 0, np.maximum(cust, 0) + nc * use_b, 2 * nc)  # 2*nc = null slot
-        src[anon_rows] = 2 * nc + 1 + np.arange(len(anon_rows))
-        src[~is_card] = 2 * nc
-        card = pc.take(pa.concat_arrays([own_cards, pa.nulls(1, pa.string()), anon_cards]), pa.array(src))
+        own = is_card & (cust >= 0)
+        anon = is_card & (cust < 0)
+        own_card = pc.take(self._own_cards, pa.array(np.where(own, np.maximum(cust, 0) + nc * use_b, 0)))
+        anon_src = np.cumsum(anon) - 1
+        anon_cards = P.card(rng, int(anon.sum()))
+        anon_card = pc.take(anon_cards, pa.array(np.where(anon, anon_src, 0))) if len(anon_cards) else own_card
+        card = U.set_null(U.choose(own, own_card, anon_card), ~is_card)
         # items
-        k = 1 + rng.poisson(1.75 + 0.35 * (np.isin((day + (cfg.window_start.weekday())) % 7, [5, 6])), N)
+        k = 1 + rng.poisson(cfg.basket_extra + 0.35 * (np.isin((day + (cfg.window_start.weekday())) % 7, [5, 6])), N)
         n_items = int(k.sum())
         rec_of_item = np.repeat(np.arange(N), k)
         starts = np.concatenate([[0], np.cumsum(k)[:-1]])
         line = np.arange(n_items) - np.repeat(starts, k) + 1
-        pop = 1.0 / (np.arange(self.n_products) + 8.0) ** 0.9
-        pop = pop[rng.permutation(self.n_products)]
-        prod = U.weighted_choice(rng, n_items, pop)
+        prod = U.weighted_choice(rng, n_items, self._pop)
         qty = U.weighted_choice(rng, n_items, [0.72, 0.18, 0.06, 0.04]) + 1
         price = self.prod_price[prod]
         gross = qty * price
@@ -240,8 +271,7 @@ class Retail:
         subtotal = np.add.reduceat(line_total, starts)
         tax = U.round_half_up_cents(subtotal * self.store_tax[store])
         total = subtotal + tax
-        self.n_receipts = N
-        rids = U.fixed_ids("RCP-", np.arange(1, N + 1), 9)
+        rids = U.fixed_ids("RCP-", id0 + np.arange(1, N + 1), 9)
         txn = U.iso_local_offset(utc, off)
         t = pa.table({
             "receipt_id": rids,
@@ -263,19 +293,19 @@ class Retail:
             "discount": U.decimal_from_cents(disc),
             "line_total": U.decimal_from_cents(line_total),
         })
-        self._receipt_dirty(t, subtotal, tax, off, local_us, card)
-        self._item_dirty(items, k, rids, price)
+        out.emit("receipts", self._receipt_dirty(t, subtotal, tax, off, local_us, card, c))
+        del t
+        out.emit("receipt_items", self._item_dirty(items, k, rids, price, c))
 
-    def _receipt_dirty(self, t, subtotal, tax, off, local_us, card) -> None:
+    def _receipt_dirty(self, t, subtotal, tax, off, local_us, card, c: int) -> D.Assembled:
         cfg = self.cfg
         N = t.num_rows
-        drng = U.substream(self.seed, "receipts.dirty")
+        drng = U.substream(self.seed, "receipts.dirty" if c == 0 else f"receipts.dirty.{c}")
         cnt = D.plan_counts(N, "receipts", drng)
-        nid = [N + 1]
 
         def new_ids(m):
-            a = U.fixed_ids("RCP-", np.arange(nid[0], nid[0] + m), 9)
-            nid[0] += m
+            a = U.fixed_ids("RCP-", np.arange(self._next_rid, self._next_rid + m), 9)
+            self._next_rid += m
             return a
 
         keyf = D.simple_keys("receipt_id")
@@ -319,12 +349,12 @@ class Retail:
         batches.append(D.DirtyBatch("orphan_fk", bt, keyf(bt)))
         batches.append(D.duplicate_batch(t, drng, cnt["duplicate_id"], keyf))
         self.pii.add("card", card)
-        self.receipts_out = D.assemble("receipts", t, batches, drng)
+        return D.assemble("receipts", t, batches, drng)
 
-    def _item_dirty(self, items, k, rids, price) -> None:
+    def _item_dirty(self, items, k, rids, price, c: int) -> D.Assembled:
         n = items.num_rows
         N = len(k)
-        drng = U.substream(self.seed, "receipt_items.dirty")
+        drng = U.substream(self.seed, "receipt_items.dirty" if c == 0 else f"receipt_items.dirty.{c}")
         cnt = D.plan_counts(n, "receipt_items", drng)
         starts = np.concatenate([[0], np.cumsum(k)[:-1]])
 
@@ -377,4 +407,16 @@ class Retail:
         bt = D.replace_col(D.replace_col(D.replace_col(bt, "receipt_id", rv), "product_id", pv), "line_number", lv)
         batches.append(D.DirtyBatch("orphan_fk", bt, keyf(bt)))
         batches.append(D.duplicate_batch(items, drng, cnt["duplicate_id"], keyf))
-        self.items_out = D.assemble("receipt_items", items, batches, drng)
+        return D.assemble("receipt_items", items, batches, drng)
+
+
+def _day_chunks(per_day: np.ndarray, target: int) -> list[tuple[int, int]]:
+    """Consecutive day ranges [d0, d1) holding about `target` rows each (at least one day)."""
+    chunks, d0, acc = [], 0, 0
+    for d, n in enumerate(per_day.tolist()):
+        if acc and acc + n > target:
+            chunks.append((d0, d))
+            d0, acc = d, 0
+        acc += n
+    chunks.append((d0, len(per_day)))
+    return chunks

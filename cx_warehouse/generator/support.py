@@ -15,6 +15,7 @@ from . import texts as T
 from . import util as U
 from .catalog import BR_HOLIDAYS
 from .config import EPOCH, Config
+from .schedules import build_clocks, sla_targets
 from .util import DAY, HOUR, MIN, SEC
 
 SEGMENTS = ["RETAIL", "FOOD_SERVICE", "SERVICES", "HEALTHCARE", "EDUCATION", "TECHNOLOGY", "HOSPITALITY"]
@@ -51,8 +52,13 @@ AUTHOR_TYPES = ["CUSTOMER", "AGENT", "SYSTEM"]
 INTERACTION_TYPES = ["CREATED", "REPLY", "NOTE", "STATUS_CHANGE", "ASSIGNMENT", "PRIORITY_CHANGE"]
 
 BRT = -3 * HOUR  # America/Sao_Paulo, no DST since 2019
-FRT_BASE_MIN = {0: 25.0, 1: 70.0, 2: 200.0, 3: 380.0}
-RES_BASE_H = {0: 3.0, 1: 14.0, 2: 34.0, 3: 60.0}
+# Work times as a share of the SLA target: log-normal, median exp(MU) of the target. With agent
+# pace this puts about 4 % of first responses and 5 % of resolutions past target in normal weeks.
+FRT_MU, FRT_SIGMA = -1.4, 0.55
+RES_MU, RES_SIGMA = -1.5, 0.6
+TICKET_CHUNK = 50_000  # tickets simulated and written at a time
+SLA_BAD_WEEK_EVERY = 9  # about one degraded week in nine
+SLA_BAD_WEEK_SLOWDOWN = 2.8  # work takes this many times longer in a degraded week
 FRT_SLA_MIN = np.array([60.0, 240.0, 720.0, 1440.0])
 RES_SLA_H = np.array([8.0, 36.0, 96.0, 168.0])
 
@@ -288,6 +294,7 @@ class Support:
         status[: min(n, 3)] = 0
         hired = (cfg.start_day - rng.integers(30, 2500, n)).astype(np.int64) * DAY + rng.integers(11 * HOUR, 20 * HOUR, n)
         sched = [SCHEDULES[TEAMS[t]][int(rng.integers(0, len(SCHEDULES[TEAMS[t]])))] for t in team]
+        self.agent_sched = sched
         self.agent_speed = np.exp(rng.normal(0, 0.45, n)) * np.where(team == 0, 1.0, np.where(team == 1, 1.2, 1.4))
         self.agent_quality = rng.normal(0, 0.45, n)
         self.agent_team = team
@@ -340,7 +347,8 @@ class Support:
         self.agents_out = D.assemble("agents", t, batches, drng)
 
     # ------------------------------------------------------------------ tickets + interactions
-    def tickets(self) -> None:
+    def tickets(self, out) -> None:
+        """Tickets and their interaction log, simulated and written TICKET_CHUNK tickets at a time."""
         cfg, rng = self.cfg, U.substream(self.seed, "tickets")
         n = cfg.sizes["tickets"]
         risk = self.comp_risk
@@ -392,45 +400,78 @@ class Support:
             if w.sum() == 0:
                 w = np.ones(self.n_agents)
             agent[m] = U.weighted_choice(rng, int(m.sum()), w)
-        self.t_n = n
-        self.t_comp, self.t_cust, self.t_created = comp, cust, created
-        self.t_cat, self.t_prio, self.t_sub, self.t_channel, self.t_risk = cat, prio, sub, channel, r
-        self.t_sent, self.t_agent0 = sent, agent
-        self.t_ids = U.fixed_ids("TKT-", np.arange(1, n + 1), 7)
-        self._simulate(U.substream(self.seed, "interactions.sim"))
-        self._ticket_texts(U.substream(self.seed, "tickets.text"))
-        self._build_ticket_tables(U.substream(self.seed, "tickets.fields"))
+        self._plan_sla_weeks()
+        self._clocks = build_clocks(cfg.window_start - dt.timedelta(days=3), cfg.end_date + dt.timedelta(days=120))
+        self._targets = sla_targets()
+        self._next_tid = n + 1  # ids of dirty extra tickets follow the clean ones
+        chunks = [(a, min(n, a + TICKET_CHUNK)) for a in range(0, n, TICKET_CHUNK)]
+        self._int_id0 = 0
+        # one chunk: dirty interaction ids follow the clean ones; several: they start at 90,000,001
+        self._next_iid = None if len(chunks) == 1 else 90_000_001
+        for c, (a, b) in enumerate(chunks):
+            sfx = "" if c == 0 else f".{c}"
+            self._chunk = c
+            self.t_n = b - a
+            self.t_comp, self.t_cust, self.t_created = comp[a:b], cust[a:b], created[a:b]
+            self.t_cat, self.t_prio, self.t_sub = cat[a:b], prio[a:b], sub[a:b]
+            self.t_channel, self.t_risk = channel[a:b], r[a:b]
+            self.t_sent, self.t_agent0 = sent[a:b], agent[a:b]
+            self.t_ids = U.fixed_ids("TKT-", np.arange(a + 1, b + 1), 7)
+            self._simulate(U.substream(self.seed, "interactions.sim" + sfx))
+            self._ticket_texts(U.substream(self.seed, "tickets.text" + sfx))
+            self._build_ticket_tables(U.substream(self.seed, "tickets.fields" + sfx))
+            out.emit("tickets", self.tickets_out)
+            out.emit("ticket_interactions", self.interactions_out)
+            out.label("ticket_labels.parquet", self.truth_ticket_labels)
+            self.tickets_out = self.interactions_out = self.ev = None
 
-    def _next_work(self, t: int, u: float, schedule_ext: bool) -> int:
-        """Move an agent action into working hours (Mon-Fri 08-18 BRT, extended: Mon-Sat 07-21)."""
-        local = t + BRT
-        day = local // DAY
-        wd = (day + 3) % 7  # 1970-01-01 was a Thursday; Monday = 0
-        h = (local % DAY) / HOUR
-        start, end, lastwd = (7, 21, 5) if schedule_ext else (8, 18, 4)
-        if wd <= lastwd and start <= h < end:
-            return t
-        # next working day start
-        if wd <= lastwd and h < start:
-            nd = day
-        else:
-            nd = day + 1
-            while (nd + 3) % 7 > lastwd:
-                nd += 1
-        return nd * DAY + start * HOUR + int(u * 90 * MIN) - BRT
+    def _plan_sla_weeks(self) -> None:
+        """Plant a few degraded weeks (staff shortage): tickets created then are worked slower.
+
+        Weeks are ISO weeks in the desk's zone (BRT); about one in SLA_BAD_WEEK_EVERY weeks, never
+        the first two (no baseline yet) nor the last (incomplete). Truth: sla_weeks.parquet.
+        """
+        cfg = self.cfg
+        rng = U.substream(self.seed, "sla.weeks")
+        first = cfg.window_start - dt.timedelta(days=cfg.window_start.weekday())
+        n_weeks = (cfg.end_date - first).days // 7 + 1
+        monday = [first + dt.timedelta(days=7 * w) for w in range(n_weeks)]
+        eligible = np.arange(2, max(2, n_weeks - 1))
+        k = min(len(eligible), max(1, int(round(n_weeks / SLA_BAD_WEEK_EVERY))))
+        bad = np.zeros(n_weeks, dtype=bool)
+        if k:
+            bad[rng.choice(eligible, size=k, replace=False)] = True
+        self._week0_us = (first - EPOCH).days * DAY - BRT
+        self._week_slow = np.where(bad, SLA_BAD_WEEK_SLOWDOWN, 1.0)
+        self.truth_sla_weeks = pa.table({
+            "iso_week": pa.array([f"{m.isocalendar()[0]}-W{m.isocalendar()[1]:02d}" for m in monday], pa.string()),
+            "week_start_date": U.date_array(np.array([(m - EPOCH).days for m in monday])),
+            "is_degraded": pa.array(bad),
+            "work_time_factor": pa.array(self._week_slow, pa.float64()),
+        })
 
     def _simulate(self, rng: np.random.Generator) -> None:
+        """Replay each ticket's life as interaction events.
+
+        First responses and resolutions are timed in the SLA's own minutes (business minutes of the
+        final assignee's schedule, or calendar minutes when the policy says so): a lognormal share
+        of the target, slower for slow agents, risky companies and planted degraded weeks, so most
+        tickets meet their SLA and the misses cluster where something went wrong.
+        """
         cfg = self.cfg
         n = self.t_n
         X = cfg.extract_us
         R = rng.random((n, 48))
-        ext = self.agent_team == 0
+        Z = rng.standard_normal((n, 2))
         speed = self.agent_speed
+        clocks = self._clocks
+        week = np.clip((self.t_created - self._week0_us) // (7 * DAY), 0, len(self._week_slow) - 1)
+        slow = self._week_slow[week]
+        targets = [self._targets[p] for p in PRIORITIES]
         t_evt, t_tkt, t_auth_type, t_auth, t_type, t_kind, t_status, t_prio, t_agent = ([] for _ in range(9))
         fin_status = np.zeros(n, dtype=np.int64)
         fin_prio = self.t_prio.copy()
         fin_agent = np.full(n, -1, dtype=np.int64)
-        updated = self.t_created.copy()
         frt = np.full(n, np.nan)
         res_h = np.full(n, np.nan)
         reopened = np.zeros(n, dtype=bool)
@@ -452,10 +493,9 @@ class Support:
             prio = int(self.t_prio[i])
             ev = []  # (t, auth_type, auth_idx, type, kind, status, prio, agent)
             ev.append((t0, 0, cust, 0, 0, -1, -1, -1))
-            age_days = (X - t0) / DAY
-            if (age_days < 2 and u() < 0.55) or u() < 0.012:
+            age_h = (X - t0) / HOUR
+            if (age_h < 3 and u() < 0.55) or u() < 0.012:  # not picked up yet / lost in the queue
                 self._flush(i, ev, X, t_evt, t_tkt, t_auth_type, t_auth, t_type, t_kind, t_status, t_prio, t_agent)
-                updated[i] = ev[-1][0]
                 continue
             a = int(self.t_agent0[i])
             t = t0 + int(-math.log(1 - u()) * 4 * MIN) + 30 * SEC
@@ -464,59 +504,76 @@ class Support:
                 t = t + int((0.5 + 20 * u()) * HOUR)
                 ev.append((t, 0, cust, 1, 8, -1, -1, -1))
                 ev.append((t + 2 * MIN, 0, cust, 3, 5, 5, -1, -1))
-            else:
-                f = FRT_BASE_MIN[prio] * speed[a] * math.exp(0.7 * (u() - 0.5) * 2.5)
-                t = self._next_work(t + int(f * MIN), u(), ext[a])
-                ev.append((t, 1, a, 1, 1, -1, -1, -1))
-                if u() < 0.25:
-                    t += int((1 + 15 * u()) * MIN)
-                    ev.append((t, 1, a, 3, 5, 1, -1, -1))
-                if u() < 0.10:
-                    t += int((5 + 90 * u()) * MIN)
-                    ev.append((t, 1, a, 2, 4, -1, -1, -1))
-                if u() < 0.07:
-                    t += int((10 + 120 * u()) * MIN)
-                    newp = max(0, prio - 1) if (u() < 0.7 and prio > 0) else min(3, prio + 1)
-                    if newp != prio:
-                        prio = newp
-                        ev.append((t, 1, a, 5, 7, -1, prio, -1))
-                if u() < 0.06 and n_ag > 1:
-                    t += int((30 + 600 * u()) * MIN)
-                    b = int(u() * (n_ag - 1))
-                    b = b if b < a else b + 1
-                    a = b
-                    ev.append((t, 2, -1, 4, 6, -1, -1, a))
-                rv = u()
-                rounds = 0 if rv < 0.78 else (1 if rv < 0.96 else 2)
-                for _ in range(rounds):
-                    if u() < 0.35:
-                        t += int((2 + 30 * u()) * MIN)
-                        ev.append((t, 1, a, 3, 5, 2, -1, -1))
-                        wait_h = 8.0 if u() < 0.9 else 96.0  # some customers take days to answer
-                        t += int(-math.log(1 - u()) * wait_h * HOUR) + 5 * MIN
-                        ev.append((t, 0, cust, 1, 2, -1, -1, -1))
-                        ev.append((t + 30 * SEC, 2, -1, 3, 5, 1, -1, -1))
-                    else:
-                        t += int(-math.log(1 - u()) * 6 * HOUR) + 5 * MIN
-                        ev.append((t, 0, cust, 1, 2, -1, -1, -1))
-                        t = self._next_work(t + int(FRT_BASE_MIN[prio] * speed[a] * (0.5 + u()) * MIN), u(), ext[a])
-                        ev.append((t, 1, a, 1, 1, -1, -1, -1))
-                if u() < 0.93:
-                    work = RES_BASE_H[prio] * speed[a] * math.exp(0.9 * (u() - 0.5) * 2.5) * (1.0 + 0.6 * self.t_risk[i])
-                    t = self._next_work(t + int(work * HOUR * 0.35), u(), ext[a])
+                self._flush(i, ev, X, t_evt, t_tkt, t_auth_type, t_auth, t_type, t_kind, t_status, t_prio, t_agent)
+                continue
+            # decided up front because the SLA uses them: a priority change (the SLA then runs on
+            # the first recorded priority) and a reassignment (the clock uses the last assignee)
+            newp = prio
+            if u() < 0.07:
+                newp = max(0, prio - 1) if (u() < 0.7 and prio > 0) else min(3, prio + 1)
+            b = a
+            if u() < 0.06 and n_ag > 1:
+                b = int(u() * (n_ag - 1))
+                b = b if b < a else b + 1
+            f_target, r_target, is_bh = targets[newp]
+            work = clocks[self.agent_sched[b]]  # the final assignee's working hours
+            sla = work if is_bh else None  # None: calendar minutes
+            pace = math.sqrt(speed[a]) * slow[i]
+
+            def sla_add(t_from: int, minutes: float) -> int:
+                return t_from + int(minutes * MIN) if sla is None else sla.add(t_from, minutes)
+
+            f = f_target * math.exp(FRT_MU + FRT_SIGMA * Z[i, 0]) * pace
+            t = max(t + MIN, sla_add(t0, f))
+            ev.append((t, 1, a, 1, 1, -1, -1, -1))
+            if u() < 0.25:
+                t += int((1 + 15 * u()) * MIN)
+                ev.append((t, 1, a, 3, 5, 1, -1, -1))
+            if u() < 0.10:
+                t += int((5 + 90 * u()) * MIN)
+                ev.append((t, 1, a, 2, 4, -1, -1, -1))
+            if newp != prio:
+                t += int((10 + 120 * u()) * MIN)
+                prio = newp
+                ev.append((t, 1, a, 5, 7, -1, prio, -1))
+            if b != a:
+                t = work.add(t, 30 + 300 * u())
+                a = b
+                ev.append((t, 2, -1, 4, 6, -1, -1, a))
+            paused = 0.0  # SLA minutes spent waiting for the customer (the resolution clock stops)
+            rv = u()
+            rounds = 0 if rv < 0.78 else (1 if rv < 0.96 else 2)
+            for _ in range(rounds):
+                if u() < 0.6:
+                    t += int((2 + 30 * u()) * MIN)
+                    ev.append((t, 1, a, 3, 5, 2, -1, -1))
+                    t_pend = t
+                    wait_h = 8.0 if u() < 0.9 else 96.0  # some customers take days to answer
+                    t += int(-math.log(1 - u()) * wait_h * HOUR) + 5 * MIN
+                    paused += (t - t_pend) / MIN if sla is None else sla.minutes(t) - sla.minutes(t_pend)
+                    ev.append((t, 0, cust, 1, 2, -1, -1, -1))
+                    ev.append((t + 30 * SEC, 2, -1, 3, 5, 1, -1, -1))
+                else:
+                    t += int(-math.log(1 - u()) * 2 * HOUR) + 5 * MIN
+                    ev.append((t, 0, cust, 1, 2, -1, -1, -1))
+                    t = work.add(t, f_target * 0.3 * (0.5 + u()) * pace)
+                    ev.append((t, 1, a, 1, 1, -1, -1, -1))
+            if u() < 0.99:  # 1 % are never resolved (stuck in the queue)
+                res = r_target * math.exp(RES_MU + RES_SIGMA * Z[i, 1]) * pace * (1.0 + 0.3 * self.t_risk[i])
+                t = max(t + 5 * MIN, sla_add(t0, res + paused))
+                ev.append((t, 1, a, 3, 5, 3, -1, -1))
+                if u() < 0.04 + 0.06 * self.t_risk[i]:
+                    reopened[i] = True
+                    t += int((0.5 + 3 * u()) * DAY)
+                    ev.append((t, 0, cust, 1, 3, -1, -1, -1))
+                    ev.append((t + 20 * SEC, 2, -1, 3, 5, 0 if u() < 0.5 else 1, -1, -1))
+                    t = work.add(t + MIN, f_target * 0.5 * pace)
+                    ev.append((t, 1, a, 1, 1, -1, -1, -1))
+                    t = work.add(t, (60 + 1200 * u()) * pace)
                     ev.append((t, 1, a, 3, 5, 3, -1, -1))
-                    if u() < 0.065 + 0.08 * self.t_risk[i]:
-                        reopened[i] = True
-                        t += int((0.5 + 3 * u()) * DAY)
-                        ev.append((t, 0, cust, 1, 3, -1, -1, -1))
-                        ev.append((t + 20 * SEC, 2, -1, 3, 5, 0 if u() < 0.5 else 1, -1, -1))
-                        t = self._next_work(t + int(FRT_BASE_MIN[prio] * speed[a] * MIN), u(), ext[a])
-                        ev.append((t, 1, a, 1, 1, -1, -1, -1))
-                        t = self._next_work(t + int((1 + 20 * u()) * HOUR), u(), ext[a])
-                        ev.append((t, 1, a, 3, 5, 3, -1, -1))
-                    if u() < 0.21:
-                        t += int((3 + 4 * u()) * DAY)
-                        ev.append((t, 2, -1, 3, 5, 4, -1, -1))
+                if u() < 0.21:
+                    t += int((3 + 4 * u()) * DAY)
+                    ev.append((t, 2, -1, 3, 5, 4, -1, -1))
             self._flush(i, ev, X, t_evt, t_tkt, t_auth_type, t_auth, t_type, t_kind, t_status, t_prio, t_agent)
         # derive ticket state from the events actually written
         self.ev = {
@@ -715,13 +772,13 @@ class Support:
     def _ticket_dirty(self, t: pa.Table) -> None:
         cfg = self.cfg
         n = self.t_n
-        drng = U.substream(self.seed, "tickets.dirty")
+        c = self._chunk
+        drng = U.substream(self.seed, "tickets.dirty" if c == 0 else f"tickets.dirty.{c}")
         cnt = D.plan_counts(n, "tickets", drng)
-        nid = [n + 1]
 
         def new_ids(m):
-            a = U.fixed_ids("TKT-", np.arange(nid[0], nid[0] + m), 7)
-            nid[0] += m
+            a = U.fixed_ids("TKT-", np.arange(self._next_tid, self._next_tid + m), 7)
+            self._next_tid += m
             return a
 
         keyf = D.simple_keys("ticket_id")
@@ -773,7 +830,7 @@ class Support:
 
     def _interactions(self) -> None:
         cfg = self.cfg
-        rng = U.substream(self.seed, "interactions.text")
+        rng = U.substream(self.seed, "interactions.text" + ("" if self._chunk == 0 else f".{self._chunk}"))
         e = self.ev
         order = np.lexsort((np.arange(len(e["t"])), e["t"]))
         e = {k: v[order] for k, v in e.items()}
@@ -809,7 +866,8 @@ class Support:
         is_cust_text = np.isin(kind, [2, 3])
         msg = U.choose(is_cust_text, U.concat(msg, sclause, pii_s), msg)
         msg = U.set_null(msg, np.isin(kind, [5, 6]))
-        ids = U.fixed_ids("INT-", np.arange(1, m + 1), 8)
+        ids = U.fixed_ids("INT-", self._int_id0 + np.arange(1, m + 1), 8)
+        self._int_id0 += m
         at = e["auth_type"]
         auth = e["auth"]
         cust_ids = pc.take(self.cust_ids, pa.array(np.where(at == 0, np.maximum(auth, 0), 0)))
@@ -831,13 +889,15 @@ class Support:
         })
         self.int_kind = kind
         # dirty
-        drng = U.substream(self.seed, "interactions.dirty")
+        c = self._chunk
+        drng = U.substream(self.seed, "interactions.dirty" if c == 0 else f"interactions.dirty.{c}")
         cnt = D.plan_counts(m, "ticket_interactions", drng)
-        nid = [m + 1]
+        if self._next_iid is None:
+            self._next_iid = m + 1
 
         def new_ids(k):
-            a = U.fixed_ids("INT-", np.arange(nid[0], nid[0] + k), 8)
-            nid[0] += k
+            a = U.fixed_ids("INT-", np.arange(self._next_iid, self._next_iid + k), 8)
+            self._next_iid += k
             return a
 
         keyf = D.simple_keys("interaction_id")

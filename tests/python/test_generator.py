@@ -649,3 +649,72 @@ def test_cli_defaults_and_help(tmp_path):
     assert (tmp_path / "data" / "truth" / "dirty_rows.parquet").exists()
     man = json.loads((tmp_path / "data" / "raw" / "_extract.json").read_text())
     assert man["extracted_at"] == "2026-06-30T23:59:59Z"
+
+
+# --------------------------------------------------------------------------- streaming and volumes
+
+def test_chunked_output_matches_the_truth(tmp_path, monkeypatch):
+    """With tiny chunks every large table is written in many pieces; the truth must still point
+    at the right file rows, ids stay unique and receipts / emails stay in time order."""
+    from cx_warehouse.generator import chat, emails, retail, support
+    from cx_warehouse.generator.config import Config
+    from cx_warehouse.generator.generate import generate as generate_in_process
+
+    monkeypatch.setattr(retail, "RECEIPT_CHUNK", 1_500)
+    monkeypatch.setattr(emails, "EMAIL_CHUNK", 120)
+    monkeypatch.setattr(chat, "CHAT_CHUNK", 300)
+    monkeypatch.setattr(support, "TICKET_CHUNK", 80)
+    raw, truth = tmp_path / "raw", tmp_path / "truth"
+    generate_in_process(Config(scale=0.5, seed=3), raw, truth, progress=False)
+    assert pq.ParquetFile(raw / "receipts.parquet").num_row_groups > 3
+    dirty = pd.read_parquet(truth / "dirty_rows.parquet")
+    found = validate(raw)
+    for t in RAW_TABLES:
+        got = {(int(i), v) for i, v in found[t].items() if v is not None}
+        sub = dirty[dirty.source_table == t]
+        assert got == set(zip(sub.row_number.astype(int), sub.reject_reason)), t
+    d = load_raw(raw)
+    for t, key in KEYS.items():
+        clean = d[t].drop(index=dirty.loc[dirty.source_table == t, "row_number"].to_numpy())
+        assert clean[key].is_unique, t
+    rc = d["receipts"].drop(index=dirty.loc[dirty.source_table == "receipts", "row_number"].to_numpy())
+    at = pd.to_datetime(rc.transaction_at, utc=True)
+    assert at.is_monotonic_increasing
+    labels = pd.read_parquet(truth / "message_labels.parquet")
+    assert labels.conversation_id.nunique() == len(pd.read_parquet(truth / "conversation_labels.parquet"))
+
+
+def test_domain_scale_changes_only_its_domain(scale1, tmp_path):
+    raw, truth = tmp_path / "raw", tmp_path / "truth"
+    r = run_cli("--scale", "1", "--contact-scale", "2", "--out", str(raw), "--truth-out", str(truth), "--quiet")
+    assert r.returncode == 0, r.stderr
+    c1, c2 = _clean_counts(*scale1), _clean_counts(raw, truth)
+    assert c2["chats"] == 2 * c1["chats"] and c2["emails"] == 2 * c1["emails"]
+    for t in ("companies", "customers", "agents", "tickets", "stores", "products", "receipts"):
+        assert c2[t] == c1[t], t
+    man = json.loads((raw / "_extract.json").read_text())
+    assert "scale" not in man and man["profile"] == "support scale 1, retail scale 1, contact scale 2"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--profile", "huge"], "--profile 'huge' is unknown"),
+    (["--profile", "large", "--scale", "2"], "drop --scale"),
+    (["--profile", "large", "--retail-scale", "2"], "drop --retail-scale"),
+    (["--retail-scale", "-1"], "--retail-scale must be a number > 0"),
+])
+def test_cli_rejects_bad_volume_flags(tmp_path, args, message):
+    r = run_cli(*args, "--out", str(tmp_path / "raw"), "--truth-out", str(tmp_path / "truth"))
+    assert r.returncode == 2 and message in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_large_profile_volumes_are_per_domain():
+    from cx_warehouse.generator.config import Config
+
+    cfg = Config(profile="large")
+    assert cfg.n_days == 365
+    assert cfg.sizes["stores"] == 400 and cfg.sizes["receipts"] == 33_000_000
+    assert cfg.sizes["chats"] == 800 * 365 and cfg.sizes["emails"] == 1_200 * 365
+    # about 100 million lines: 1 + Poisson(basket_extra, + 0.35 on weekends) per receipt
+    lines = cfg.sizes["receipts"] * (1 + cfg.basket_extra + 0.35 * 2 / 7)
+    assert 95e6 < lines < 105e6

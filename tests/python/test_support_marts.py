@@ -466,3 +466,24 @@ def test_sla_verdict_comparison_with_the_source_flag(recomputed, warehouse_con):
     actual = dict(warehouse_con.execute(
         "select ticket_id, sla_verdict_comparison from marts.fct_tickets").fetchall())
     assert actual == expected
+
+
+def test_most_tickets_meet_their_sla_except_in_the_planted_bad_weeks(built_warehouse, warehouse_con):
+    """The generator plants an operating level (docs/synthetic_data.md, "Support operating
+    levels"): in normal weeks 80-95 % of tickets meet both SLAs; in the degraded weeks named by the
+    truth file clearly fewer do. Weeks are pooled: a scale-1 week holds only ~20 tickets."""
+    weeks = pq.read_table(built_warehouse["truth"] / "sla_weeks.parquet").to_pandas()
+    assert weeks.is_degraded.any() and not weeks.is_degraded.all()
+    summary = warehouse_con.execute(
+        "select iso_week, total_tickets, sla_breach_count "
+        "from marts.rpt_weekly_executive_summary").df()
+    summary = summary.merge(weeks[["iso_week", "is_degraded"]], on="iso_week", how="left")
+    assert summary.is_degraded.notna().all()
+
+    def attainment(frame):
+        return 1 - frame.sla_breach_count.sum() / frame.total_tickets.sum()
+
+    normal = attainment(summary[~summary.is_degraded.astype(bool)])
+    degraded = attainment(summary[summary.is_degraded.astype(bool)])
+    assert 0.80 <= normal <= 0.95, normal
+    assert degraded < normal - 0.15, (degraded, normal)

@@ -3,9 +3,13 @@
     metric, the threshold (a var), the observed value, the baseline it was compared with and the
     period it describes. Days are reporting days (var reporting_timezone).
     - sla_breach_rate (critical): share of the SLA outcomes decided that day (a clock stopped
-      within target, or a target passed) that were breaches, above ops_alert_sla_breach_rate.
+      within target, or a target passed) that were breaches, raised when the share is above
+      ops_alert_sla_breach_rate with confidence: the one-sided Wilson score lower bound of the
+      share (z = ops_alert_sla_confidence_z) must be above it, so that on a quiet day one breach
+      among five outcomes is not an alert, while a day with many breaches is.
     - volume_spike (critical): tickets created that day more than ops_alert_volume_spike_ratio
-      above the average of the same weekday in the ops_alert_baseline_weeks weeks before.
+      above the average of the same weekday in the ops_alert_baseline_weeks weeks before, by
+      more than ops_alert_sla_confidence_z Poisson standard deviations of that raised level.
     - open_queue (warning): tickets open at the end of the day above ops_alert_open_queue_size.
     - negative_sentiment_spike (warning): per contact channel and complete reporting ISO week
       (int_contact_sentiment_weeks_aggregated), a negative share more than
@@ -49,6 +53,24 @@ sla_daily as (
     group by sla_outcomes.alert_date
 ),
 
+sla_daily_bounds as (
+    select
+        sla_daily.*,
+        cast(sla_daily.breached_count as double) / sla_daily.decided_count as breach_rate,
+        {%- set z = var('ops_alert_sla_confidence_z') %}
+        (
+            cast(sla_daily.breached_count as double) / sla_daily.decided_count
+            + {{ z }} * {{ z }} / (2.0 * sla_daily.decided_count)
+            - {{ z }} * sqrt(
+                cast(sla_daily.breached_count as double)
+                * (sla_daily.decided_count - sla_daily.breached_count)
+                / power(sla_daily.decided_count, 3)
+                + {{ z }} * {{ z }} / (4.0 * power(sla_daily.decided_count, 2))
+            )
+        ) / (1 + {{ z }} * {{ z }} / sla_daily.decided_count) as breach_rate_lower_bound
+    from sla_daily
+),
+
 -- daily volume and open queue ---------------------------------------------------------------
 daily_totals as (
     select
@@ -83,17 +105,15 @@ alerts as (
         'all' as alert_scope,
         'share of SLA outcomes decided that day that were breaches' as metric_name,
         cast({{ var('ops_alert_sla_breach_rate') }} as double) as threshold_value,
-        cast(sla_daily.breached_count as double) / sla_daily.decided_count as observed_value,
+        sla_daily_bounds.breach_rate as observed_value,
         cast(null as double) as baseline_value,
-        sla_daily.alert_date,
+        sla_daily_bounds.alert_date,
         daily_baselines.day_start_at as period_start_at,
         daily_baselines.day_end_at as period_end_at
-    from sla_daily
+    from sla_daily_bounds
     inner join daily_baselines
-        on sla_daily.alert_date = daily_baselines.backlog_date
-    where
-        cast(sla_daily.breached_count as double) / sla_daily.decided_count
-        > {{ var('ops_alert_sla_breach_rate') }}
+        on sla_daily_bounds.alert_date = daily_baselines.backlog_date
+    where sla_daily_bounds.breach_rate_lower_bound > {{ var('ops_alert_sla_breach_rate') }}
 
     union all
 
@@ -112,9 +132,16 @@ alerts as (
     from daily_baselines
     where
         daily_baselines.baseline_day_count = {{ baseline_weeks }}
-        and daily_baselines.created_ticket_count > (1 + {{ var('ops_alert_volume_spike_ratio') }})
-        * daily_baselines.baseline_created_ticket_count / {{ baseline_weeks }}.0
         and daily_baselines.baseline_created_ticket_count > 0
+        -- above the raised baseline by more than z of its Poisson standard deviations, so a
+        -- quiet desk's 6 tickets against a baseline of 3 is no spike, 12 is
+        and daily_baselines.created_ticket_count
+        > (1 + {{ var('ops_alert_volume_spike_ratio') }})
+        * daily_baselines.baseline_created_ticket_count / {{ baseline_weeks }}.0
+        + {{ var('ops_alert_sla_confidence_z') }} * sqrt(
+            (1 + {{ var('ops_alert_volume_spike_ratio') }})
+            * daily_baselines.baseline_created_ticket_count / {{ baseline_weeks }}.0
+        )
 
     union all
 

@@ -5,11 +5,11 @@
     - sla_breach_rate (critical): share of the SLA outcomes decided that day (a clock stopped
       within target, or a target passed) that were breaches, raised when the share is above
       ops_alert_sla_breach_rate with confidence: the one-sided Wilson score lower bound of the
-      share (z = ops_alert_sla_confidence_z) must be above it, so that on a quiet day one breach
+      share (z = ops_alert_confidence_z) must be above it, so that on a quiet day one breach
       among five outcomes is not an alert, while a day with many breaches is.
     - volume_spike (critical): tickets created that day more than ops_alert_volume_spike_ratio
       above the average of the same weekday in the ops_alert_baseline_weeks weeks before, by
-      more than ops_alert_sla_confidence_z Poisson standard deviations of that raised level.
+      more than ops_alert_confidence_z Poisson standard deviations of that raised level.
     - open_queue (warning): tickets open at the end of the day above ops_alert_open_queue_size.
     - negative_sentiment_spike (warning): per contact channel and complete reporting ISO week
       (int_contact_sentiment_weeks_aggregated), a negative share more than
@@ -57,7 +57,7 @@ sla_daily_bounds as (
     select
         sla_daily.*,
         cast(sla_daily.breached_count as double) / sla_daily.decided_count as breach_rate,
-        {%- set z = var('ops_alert_sla_confidence_z') %}
+        {%- set z = var('ops_alert_confidence_z') %}
         (
             cast(sla_daily.breached_count as double) / sla_daily.decided_count
             + {{ z }} * {{ z }} / (2.0 * sla_daily.decided_count)
@@ -138,7 +138,7 @@ alerts as (
         and daily_baselines.created_ticket_count
         > (1 + {{ var('ops_alert_volume_spike_ratio') }})
         * daily_baselines.baseline_created_ticket_count / {{ baseline_weeks }}.0
-        + {{ var('ops_alert_sla_confidence_z') }} * sqrt(
+        + {{ var('ops_alert_confidence_z') }} * sqrt(
             (1 + {{ var('ops_alert_volume_spike_ratio') }})
             * daily_baselines.baseline_created_ticket_count / {{ baseline_weeks }}.0
         )

@@ -286,7 +286,7 @@ class MatchingConfig:
         project_var("customer_match_max_pairs_per_blocking_rule"))
     u_max_pairs: float = 2e6  # random pairs sampled to estimate u probabilities
     prior_recall: float = 0.9  # assumed recall of the deterministic rules (prior)
-    em_min_pairs: int = 20  # an EM session needs at least this many blocked pairs
+    em_min_pairs: int = 50  # an EM session needs at least this many blocked pairs
 
 
 # --------------------------------------------------------------------------------------------

@@ -182,3 +182,71 @@ def evaluate(task: LinkageTask, config: matching.MatchingConfig | None = None,
         blocking_recall=len(true_links & candidates) / len(true_links) if true_links else 1.0,
         candidate_pairs=pairs.num_rows,
     )
+
+
+def _truth(truth_dir) -> list[tuple[str, str | None]]:
+    import pyarrow.parquet as pq
+    from pathlib import Path
+
+    path = Path(truth_dir) / "incoming_identity.parquet"
+    if not path.exists():
+        raise matching.MatchingError(f"{path} is missing: generate the data with its truth "
+                                     f"(scripts/generate_data.py --truth-out DIR)")
+    table = pq.read_table(path)
+    return list(zip(table.column("incoming_id").to_pylist(),
+                    table.column("true_customer_id").to_pylist()))
+
+
+def generated_task(raw_dir, truth_dir, name: str = "generated") -> LinkageTask:
+    """The generator's customers and incoming records straight from the raw files (the rows
+    the truth marks as dirty left out, as staging rejects them), keys by records_from_raw."""
+    from pathlib import Path
+
+    import duckdb
+
+    raw_dir, truth_dir = Path(raw_dir), Path(truth_dir)
+    dirty = truth_dir / "dirty_rows.parquet"
+    connection = duckdb.connect(":memory:", config={"threads": 1})
+    try:
+        def valid(table: str) -> str:
+            return (f"(select * from read_parquet('{raw_dir / (table + '.parquet')}', "
+                    f"file_row_number = true) where file_row_number not in (select row_number "
+                    f"from read_parquet('{dirty}') where source_table = '{table}'))")
+        support = connection.sql(f"""
+            select customers.customer_id, customers.customer_name as contact_name,
+                customers.email, customers.phone, customers.address_line1, customers.city,
+                customers.postal_code, customers.birth_date, customers.cpf as national_id,
+                companies.company_name
+            from {valid('customers')} as customers
+            left join {valid('companies')} as companies
+                on customers.company_id = companies.company_id
+        """).to_arrow_table()
+        incoming = connection.sql(f"""
+            select incoming_id, contact_name, email, phone, address_line1, city, postal_code,
+                birth_date, cpf as national_id, company_name
+            from {valid('incoming_customers')}
+        """).to_arrow_table()
+    finally:
+        connection.close()
+    records = pa.concat_tables([
+        matching.records_from_raw(support, "support", "customer_id"),
+        matching.records_from_raw(incoming, "crm", "incoming_id"),
+    ])
+    ids = set(records.column("source_record_id").to_pylist())
+    truth = [(incoming_id, customer) for incoming_id, customer in _truth(truth_dir)
+             if incoming_id in ids]
+    return LinkageTask(name, records, truth)
+
+
+def warehouse_task(warehouse, truth_dir, name: str = "warehouse") -> LinkageTask:
+    """restricted.matching_customer_records of a built warehouse (the dbt model's own input)."""
+    import duckdb
+
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        records = connection.sql(
+            "select * from restricted.matching_customer_records order by source_record_id"
+        ).to_arrow_table()
+    finally:
+        connection.close()
+    return LinkageTask(name, records, _truth(truth_dir))

@@ -234,6 +234,15 @@ PRIORS: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = {
 LOGGER = logging.getLogger(__name__)
 
 
+
+def _private_connection() -> duckdb.DuckDBPyConnection:
+    """The private in-memory DuckDB the model runs on: one thread (deterministic), no progress
+    bar on the console."""
+    connection = duckdb.connect(":memory:", config={"threads": 1})
+    connection.execute("set enable_progress_bar = false")
+    return connection
+
+
 class MatchingError(ValueError):
     """Identity resolution cannot run on this input; the message says why and what to fix."""
 
@@ -359,14 +368,18 @@ PRIOR_FALLBACK_RULES: tuple[EqualityRule, ...] = (
     _same("full name", "first_name", "surname", fields=("first_name", "surname")),
 )
 
-#: Candidate blocks for expectation maximisation, in order of preference: blocks in which true
-#: matches dominate. Each session estimates every field except the ones it blocks on, so two
-#: sessions on different fields estimate every field.
-EM_RULES: tuple[EqualityRule, ...] = (
+#: Candidate blocks for expectation maximisation: blocks in which true matches dominate. The
+#: strong identifiers (EM_STRONG_RULES) come first, the one with the most pairs (the most
+#: evidence) first; then the weaker blocks in this order. Each session estimates every field
+#: except the ones it blocks on, so two sessions on different fields estimate every field.
+EM_STRONG_RULES: tuple[EqualityRule, ...] = (
     _same("national id", "national_id_key", fields=("national_id",)),
     _same("phone", "phone_key", fields=("phone",)),
     _same("email address", "email_key", fields=("email",)),
     _same("birth date", "birth_date", fields=("birth_date",)),
+)
+EM_RULES: tuple[EqualityRule, ...] = (
+    *EM_STRONG_RULES,
     _same("postal code", "postal_code_key", fields=("postal_code",)),
     _same("full name", "first_name", "surname", fields=("first_name", "surname")),
     _same("street address", "address_key", fields=("address",)),
@@ -446,7 +459,7 @@ def plan_linkage(incoming: pa.Table, existing: pa.Table, config: MatchingConfig,
 
     own_connection = connection is None
     if own_connection:
-        connection = duckdb.connect(":memory:", config={"threads": 1})
+        connection = _private_connection()
     try:
         connection.register("incoming", incoming)
         connection.register("existing", existing)
@@ -469,8 +482,12 @@ def plan_linkage(incoming: pa.Table, existing: pa.Table, config: MatchingConfig,
             f"needs between 1 and {config.max_pairs_per_blocking_rule:.0f} pairs)."
         )
     prior = tuple(applicable(PRIOR_RULES)) or tuple(applicable(PRIOR_FALLBACK_RULES)[:1])
-    em = tuple(rule for rule in em_candidates if counts[rule.name] >= config.em_min_pairs
-               and counts[rule.name] <= config.max_pairs_per_blocking_rule)
+    strong = {rule.name for rule in EM_STRONG_RULES}
+    em = tuple(sorted(
+        (rule for rule in em_candidates if config.em_min_pairs <= counts[rule.name]
+         <= config.max_pairs_per_blocking_rule),
+        key=lambda rule: (rule.name not in strong,
+                          -counts[rule.name] if rule.name in strong else 0)))
     return LinkagePlan(fields, blocking, prior, em, fill, counts)
 
 
@@ -642,13 +659,13 @@ def score_candidate_pairs(records: pa.Table | pa.RecordBatchReader,
     if incoming.num_rows == 0 or existing.num_rows == 0:
         return _empty_result()
 
-    connection = duckdb.connect(":memory:", config={"threads": 1})
+    connection = _private_connection()
     try:
         plan = plan_linkage(incoming, existing, config, connection)
-        notes.append(
-            f"identity resolution: fields compared: {', '.join(plan.fields)}; blocking: "
-            f"{'; '.join(f'{rule.name} ({plan.block_pairs[rule.name]} pairs)' for rule in plan.blocking)}"
-        )
+        rules = "; ".join(f"{rule.name} ({plan.block_pairs[rule.name]} pairs)"
+                          for rule in plan.blocking)
+        notes.append(f"identity resolution: fields compared: {', '.join(plan.fields)}; "
+                     f"blocking: {rules}")
         db_api = DuckDBAPI(connection)
         left = db_api.register(incoming, dataset_display_name="crm")
         right = db_api.register(existing, dataset_display_name="support")
@@ -921,7 +938,7 @@ def records_from_raw(raw: pa.Table, source_system: str, id_column: str) -> pa.Ta
     def column(name: str) -> str:
         return present.get(name, "cast(null as varchar)")
 
-    connection = duckdb.connect(":memory:", config={"threads": 1})
+    connection = _private_connection()
     try:
         connection.register("raw_records", raw)
         row_checks = connection.sql(f"""
@@ -963,8 +980,10 @@ def records_from_raw(raw: pa.Table, source_system: str, id_column: str) -> pa.Ta
         first = f"{_person(column('first_name'))}"
         last = f"{_person(column('last_name'))}"
         full = f"{_person(column('contact_name'))}"
-        digits_phone = f"nullif(regexp_replace(cast({column('phone')} as varchar), '[^0-9]+', '', 'g'), '')"
-        digits_id = f"nullif(regexp_replace(cast({column('national_id')} as varchar), '[^0-9A-Za-z]+', '', 'g'), '')"
+        digits_phone = (f"nullif(regexp_replace(cast({column('phone')} as varchar), '[^0-9]+', "
+                        f"'', 'g'), '')")
+        digits_id = (f"nullif(regexp_replace(cast({column('national_id')} as varchar), "
+                     f"'[^0-9A-Za-z]+', '', 'g'), '')")
         birth = (f"strftime(try_cast({_blank_null(column('birth_date'))} as date), '%Y-%m-%d')"
                  if "birth_date" in present else "cast(null as varchar)")
         return connection.sql(f"""

@@ -186,8 +186,9 @@ def test_match_customers_against_a_small_warehouse(tmp_path):
         first, last = people[index % 8]
         last = f"{last}{chr(97 + index // 8 % 26)}{index // 208}"
         base = {"contact_name": f"{first} {last}", "email": f"{first}.{last}{index}@mail.com",
-                "phone": f"11 9{index:04d}-{index * 7 % 10000:04d}", "postal_code":
-                f"{index:05d}-000", "birth_date": f"19{50 + index % 50}-0{1 + index % 9}-1{index % 9}"}
+                "phone": f"11 9{index:04d}-{index * 7 % 10000:04d}",
+                "postal_code": f"{index:05d}-000",
+                "birth_date": f"19{50 + index % 50}-0{1 + index % 9}-1{index % 9}"}
         support.append({"system": "support", "id": f"CUS-{index:06d}", **base})
         if index % 2 == 0:
             crm.append({"system": "crm", "id": f"INC-{index:06d}", **base})

@@ -482,11 +482,13 @@ def plan_linkage(incoming: pa.Table, existing: pa.Table, config: MatchingConfig,
             f"needs between 1 and {config.max_pairs_per_blocking_rule:.0f} pairs)."
         )
     prior = tuple(applicable(PRIOR_RULES)) or tuple(applicable(PRIOR_FALLBACK_RULES)[:1])
+    # Blocks with at least em_min_pairs pairs first (strong identifiers, most pairs first, then
+    # the weaker ones in order); smaller blocks only after them, for very small extracts.
     strong = {rule.name for rule in EM_STRONG_RULES}
     em = tuple(sorted(
-        (rule for rule in em_candidates if config.em_min_pairs <= counts[rule.name]
-         <= config.max_pairs_per_blocking_rule),
-        key=lambda rule: (rule.name not in strong,
+        (rule for rule in em_candidates
+         if 0 < counts[rule.name] <= config.max_pairs_per_blocking_rule),
+        key=lambda rule: (counts[rule.name] < config.em_min_pairs, rule.name not in strong,
                           -counts[rule.name] if rule.name in strong else 0)))
     return LinkagePlan(fields, blocking, prior, em, fill, counts)
 
@@ -755,9 +757,9 @@ def _train_and_predict(left, right, settings, config: MatchingConfig, plan: Link
         covered |= set(rule.fields)
     if not sessions:
         raise MatchingError(
-            f"identity resolution: no block to train the model on: none of "
-            f"{', '.join(rule.name for rule in plan.em) or 'the candidate blocks'} gives at "
-            f"least {config.em_min_pairs} pairs among the fields {', '.join(plan.fields)}."
+            f"identity resolution: no block to train the model on: "
+            f"{', '.join(rule.name for rule in plan.em) or 'no candidate block'} could not be "
+            f"trained (no pairs agree on it) among the fields {', '.join(plan.fields)}."
         )
     notes.append(f"identity resolution: m probabilities by EM blocked on: {', '.join(sessions)}")
     try:

@@ -10,18 +10,27 @@ the raw values stay in the restricted schema.
 
 How the model works (docs/design/customers.md, "Identity resolution", has the reasoning and
 the measured quality):
+- Fields: a field takes part only when enough records on both sides have it (var
+  customer_match_min_field_fill); with fewer than two such fields MatchingError says which
+  fields each side has. plan_linkage makes every choice below from the filled fields.
 - Blocking: only pairs that agree on at least one blocking key are compared (same phone key,
-  same email local part, same surname and first initial, same company key and first initial),
-  so the work grows with the block sizes, not with incoming x existing.
-- Comparisons: first name (exact, nickname-equivalent, two Jaro-Winkler levels), surname,
-  email (address, local part, fuzzy local part, domain only), phone key (last 10 digits, last 8,
-  one or two digits off), postal code (exact, first five characters) and company name key. The
-  Jaro-Winkler cut-offs and the defaults of MatchingConfig are the customer_match_* vars of
-  dbt_project.yml (read with cx_warehouse.lookup.project_var).
+  email local part, national id, postal code or birth date; same surname and first initial;
+  first name and surname swapped; same company key and first initial; same street address),
+  so the work grows with the block sizes, not with incoming x existing. A rule producing more
+  than customer_match_max_pairs_per_blocking_rule pairs is dropped.
+- Comparisons: first name (exact, nickname-equivalent, swapped, two Jaro-Winkler levels),
+  surname, email (address, local part, fuzzy local part, domain only), phone key (last 10
+  digits, last 8, one or two digits off), street address, city, postal code, birth date,
+  national id (exact, one edit) and company name key. The Jaro-Winkler cut-offs and the
+  defaults of MatchingConfig are the customer_match_* vars of dbt_project.yml (read with
+  cx_warehouse.lookup.project_var).
 - Parameters: u probabilities from a seeded random sample of pairs, m probabilities by
-  expectation maximisation on two blocked samples (same phone key; same email local part), the
-  prior from two deterministic rules. Everything runs in a private in-memory DuckDB with one
-  thread and a fixed seed, so the same input gives the same scores.
+  expectation maximisation on two blocked samples (strong identifiers first, the one with the
+  most pairs first), the prior from deterministic rules over the strong identifiers that are
+  filled; a prior of 0 or 1 is a MatchingError. Everything runs in a private in-memory DuckDB
+  with one thread and a fixed seed, so the same input gives the same scores.
+- records_from_raw gives files that do not go through dbt (scripts/match_customers.py, the
+  evaluation) the same keys as the dbt model matching_customer_records.
 """
 
 from __future__ import annotations

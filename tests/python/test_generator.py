@@ -52,6 +52,9 @@ NULLABLE = {
     "tickets": {"agent_id", "csat_score", "nps_score", "resolution_time_hours", "first_response_time_minutes"},
     "ticket_interactions": {"author_id", "message", "new_status", "new_priority", "new_agent_id"},
     "receipts": {"customer_id", "card_number"},
+    # Optional person fields (identity resolution compares them when filled).
+    "customers": {"birth_date", "address_line1", "city", "postal_code"},
+    "incoming_customers": {"birth_date", "cpf"},
 }
 ENUMS = {
     "companies": {"segment": ["RETAIL", "FOOD_SERVICE", "SERVICES", "HEALTHCARE", "EDUCATION", "TECHNOLOGY",

@@ -11,7 +11,7 @@ import hashlib
 import pyarrow as pa
 from dbt.adapters.events.logging import AdapterLogger
 
-from cx_warehouse.matching import MatchingConfig, score_candidate_pairs
+from cx_warehouse.matching import MatchingConfig, MatchingError, score_candidate_pairs
 
 LOGGER = AdapterLogger("cx_warehouse")
 
@@ -24,7 +24,12 @@ def model(dbt, session):
     )
     records = dbt.ref("matching_customer_records").arrow()
     notes = []
-    pairs = score_candidate_pairs(records, config, notes=notes)
+    try:
+        pairs = score_candidate_pairs(records, config, notes=notes)
+    except MatchingError as error:
+        # Raised afresh so dbt's report ends with the one-line cause and fix, without the
+        # frames inside the matching library.
+        raise MatchingError(str(error)) from None
     for note in notes:
         LOGGER.info(note)
     return with_pair_id(pairs)

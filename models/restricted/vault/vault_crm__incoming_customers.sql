@@ -12,10 +12,15 @@ final as (
         incoming_id,
         {{ hash_pii('email', 'email') }} as email_hash,
         {{ hash_pii('phone', 'phone') }} as phone_hash,
+        {{ hash_pii('cpf', 'digits') }} as cpf_hash,
         contact_name,
+        first_name,
+        last_name,
         email,
         phone,
-        address_line1
+        address_line1,
+        cpf,
+        birth_date
     from incoming_customers
 )
 

@@ -17,6 +17,11 @@ final as (
         email,
         phone,
         cpf,
+        first_name,
+        last_name,
+        address_line1,
+        city,
+        postal_code,
         birth_date
     from customers
 )

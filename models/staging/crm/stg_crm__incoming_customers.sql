@@ -12,6 +12,7 @@ final as (
         incoming_id,
         {{ hash_pii('email', 'email') }} as email_hash,
         {{ hash_pii('phone', 'phone') }} as phone_hash,
+        {{ hash_pii('cpf', 'digits') }} as cpf_hash,
         company_name,
         {{ normalize_company_name('company_name') }} as company_name_normalized,
         {{ mask_name('contact_name') }} as contact_name_masked,
@@ -26,6 +27,7 @@ final as (
         postal_code,
         country,
         industry,
+        cast(extract(year from birth_date) as integer) as birth_year,
         coalesce({{ is_valid_email('email') }}, false) as is_email_valid,
         received_at
     from incoming_customers

@@ -23,6 +23,26 @@ typed as (
         nullif(trim(incoming_customers.postal_code), '') as postal_code,
         nullif(trim(incoming_customers.country), '') as country,
         nullif(trim(incoming_customers.industry), '') as industry,
+        {#- Optional columns (an export may lack them): null when absent. -#}
+        nullif(
+            trim(
+                {{ optional_source_column('crm', 'incoming_customers', 'first_name', 'varchar') }}
+            ),
+            ''
+        ) as first_name,
+        nullif(
+            trim(
+                {{ optional_source_column('crm', 'incoming_customers', 'last_name', 'varchar') }}
+            ),
+            ''
+        ) as last_name,
+        try_cast(
+            {{ optional_source_column('crm', 'incoming_customers', 'birth_date', 'date') }} as date
+        ) as birth_date,
+        nullif(
+            trim({{ optional_source_column('crm', 'incoming_customers', 'cpf', 'varchar') }}),
+            ''
+        ) as cpf,
         try_cast(incoming_customers.received_at as timestamp) as received_at
     from incoming_customers
 ),

@@ -23,6 +23,27 @@ typed as (
         nullif(trim(customers.cpf), '') as cpf,
         nullif(upper(trim(customers.role)), '') as role,  -- noqa: RF04
         try_cast(customers.birth_date as date) as birth_date,
+        {#- Optional columns (an export may lack them): null when absent. -#}
+        nullif(
+            trim({{ optional_source_column('support', 'customers', 'first_name', 'varchar') }}),
+            ''
+        ) as first_name,
+        nullif(
+            trim({{ optional_source_column('support', 'customers', 'last_name', 'varchar') }}),
+            ''
+        ) as last_name,
+        nullif(
+            trim({{ optional_source_column('support', 'customers', 'address_line1', 'varchar') }}),
+            ''
+        ) as address_line1,
+        nullif(
+            trim({{ optional_source_column('support', 'customers', 'city', 'varchar') }}),
+            ''
+        ) as city,
+        nullif(
+            trim({{ optional_source_column('support', 'customers', 'postal_code', 'varchar') }}),
+            ''
+        ) as postal_code,
         try_cast(customers.created_at as timestamp) as created_at
     from customers
 ),

@@ -1,0 +1,19 @@
+{% macro optional_source_column(source_name, table_name, column_name, data_type) -%}
+    {#- The source column when the raw file has it, else a typed null: a column declared with
+        `meta: {optional: true}` may be absent from an export. One `describe` of the file per call
+        at run time; at parse time the column is assumed present. In a unit test (the source is
+        mocked as a CTE, which cannot be described) the column reads as null. -#}
+    {%- if not execute -%}
+        {{- return(table_name ~ '.' ~ column_name) -}}
+    {%- endif -%}
+    {%- set relation = source(source_name, table_name) | string -%}
+    {%- if relation.startswith('__dbt__cte__') -%}
+        {{- return('cast(null as ' ~ data_type ~ ')') -}}
+    {%- endif -%}
+    {%- set described = run_query('describe select * from ' ~ relation ~ ' limit 0') -%}
+    {%- set present = described.columns['column_name'].values() | map('lower') | list -%}
+    {%- if column_name | lower not in present -%}
+        {{- return('cast(null as ' ~ data_type ~ ')') -}}
+    {%- endif -%}
+    {{- return(table_name ~ '.' ~ column_name) -}}
+{%- endmacro %}

@@ -105,13 +105,18 @@ def changed_input(dbt: Any, session: Any, keyed_sql: str, key: str) -> tuple[str
         # Stored by a version without input hashes: score everything again.
         session.execute(f"delete from {this}").fetchall()
         return keyed_sql, False
+    # The keys and their input hashes, computed once (the input may be an expensive view).
+    keys = f"cx_keys_{this.rsplit('.', 1)[-1].strip(chr(34))}"
     session.execute(
-        f"delete from {this} where {key} not in "
-        f"(select keyed.{key} from ({keyed_sql}) as keyed where keyed.{key} is not null)"
+        f"create or replace temp table {keys} as select keyed.{key}, "
+        f"keyed.{INPUT_HASH_COLUMN} from ({keyed_sql}) as keyed where keyed.{key} is not null"
     ).fetchall()
-    return (f"select changed.* from ({keyed_sql}) as changed left outer join {this} as stored "
-            f"on changed.{key} = stored.{key} "
-            f"where stored.{INPUT_HASH_COLUMN} is distinct from changed.{INPUT_HASH_COLUMN}",
+    session.execute(f"delete from {this} where {key} not in (select {key} from {keys})"
+                    ).fetchall()
+    return (f"select changed.* from ({keyed_sql}) as changed where changed.{key} in ("
+            f"select {keys}.{key} from {keys} left outer join {this} as stored "
+            f"on {keys}.{key} = stored.{key} "
+            f"where stored.{INPUT_HASH_COLUMN} is distinct from {keys}.{INPUT_HASH_COLUMN})",
             True)
 
 

@@ -1,19 +1,24 @@
 """Sentiment (VADER) and intent cues per chat message, from the redacted text only.
 
 A dbt Python model: the scoring lives in cx_warehouse.enrichment (tested by pytest and timed by
-scripts/benchmark_enrichment.py); this model only hands it the staged messages in one batch.
-Python models are materialized as tables (dbt-duckdb has no Python views).
+scripts/benchmark_enrichment.py). Incremental: only messages whose redacted text (or the
+scoring code) changed since the last build are scored, in Arrow batches of bounded size
+(cx_warehouse.python_models).
 """
 
-from cx_warehouse import enrichment
+from cx_warehouse import enrichment, python_models
 
 
 def model(dbt, session):
-    dbt.config(materialized="table")
-    messages = (
-        dbt.ref("stg_chat__messages")
-        .project("message_id, message_text_redacted")
-        .order("message_id")
-        .df()
+    dbt.config(materialized="incremental", incremental_strategy="delete+insert",
+               unique_key="message_id", on_schema_change="append_new_columns")
+    version = python_models.code_version(["cx_warehouse.enrichment"], ["vaderSentiment"])
+    messages = python_models.relation_sql(dbt.ref("stg_chat__messages"))
+    keyed = (
+        "select message_id, message_text_redacted, "
+        f"{python_models.input_hash_sql(version, 'message_text_redacted')} "
+        f"as {python_models.INPUT_HASH_COLUMN} from ({messages}) as messages"
     )
-    return enrichment.message_scores_table(messages)
+    return python_models.score_changed(
+        dbt, session, keyed_sql=keyed, key="message_id",
+        score=lambda rows: enrichment.message_scores_table(rows.to_pandas()))

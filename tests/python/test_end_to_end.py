@@ -185,43 +185,6 @@ def test_pattern_scan_fails_on_a_planted_leak(warehouse, tmp_path):
     assert "Got 2 results" in scan.stdout
 
 
-def test_pattern_scan_catches_a_leak_in_rows_added_after_a_clean_scan(warehouse, tmp_path):
-    """The scan skips rows it already scanned clean (restricted.pii_scan_clean_rows, written by
-    the session's post-build scan), not relations: a row a second build appends to an
-    incremental table, or a row it changes in place, is scanned, and a hit is never recorded
-    as clean, so it fails every scan until it is gone."""
-    copy = tmp_path / "copy" / warehouse["db"].name
-    copy.parent.mkdir()
-    shutil.copyfile(warehouse["db"], copy)
-    with duckdb.connect(str(copy)) as leaky:
-        clean = dict(leaky.execute(
-            "select relation_name, count(*) from restricted.pii_scan_clean_rows "
-            "group by relation_name").fetchall())
-        assert clean.get("marts.fct_chat_messages", 0) > 100  # scanned clean by the session
-        assert clean.get("marts.fct_emails", 0) > 100
-        # Appended, as an incremental build appends a new message.
-        leaky.execute(
-            "insert into marts.fct_chat_messages by name "
-            "select * replace ('CHT-PLANTED-1' as message_id, "
-            "'my card is 4111 1111 1111 1111' as message_text_redacted) "
-            "from marts.fct_chat_messages limit 1")
-        # Changed in place, as a merge updates an existing row.
-        leaky.execute(
-            "update marts.fct_emails set subject_redacted = 'write to maria.souza@example.com' "
-            "where email_id = (select min(email_id) from marts.fct_emails)")
-    env = dbt_env(warehouse["raw"], copy)
-    for attempt in (1, 2):
-        scan = run_dbt(["test", "--select", "tag:post_build"], env, tmp_path / f"logs{attempt}")
-        assert scan.returncode != 0, f"scan {attempt} missed the leak:\n{scan.stdout[-3000:]}"
-        assert "Got 2 results" in scan.stdout, scan.stdout[-3000:]
-    with duckdb.connect(str(copy), read_only=True) as scanned:
-        findings = set(scanned.execute(
-            "select relation_name, column_name, pii_kind from restricted.pii_scan_findings"
-        ).fetchall())
-    assert findings == {("marts.fct_chat_messages", "message_text_redacted", "card"),
-                        ("marts.fct_emails", "subject_redacted", "email")}
-
-
 def test_the_session_build_is_recorded_in_build_json(warehouse):
     """The recipe's build.json describes the dataset and both dbt steps, and says it fits."""
     manifest = warehouse["manifest"]

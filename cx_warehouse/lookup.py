@@ -125,6 +125,27 @@ def semantic_product_ids(connection: Any, query: str, **kwargs: Any) -> list[dic
     return embeddings.search_products(connection, query, **kwargs)
 
 
+def store_similarities(connection: Any, store: str, limit: int = 3) -> list[tuple[str, float]]:
+    """The `limit` store names most similar to `store`, best first, scored as the table macro
+    scores them (the better of Jaro-Winkler and normalised Levenshtein, case and accents
+    folded)."""
+    folded = "translate(lower({}), 'áàâãäåéèêëíìîïóòôõöúùûüçñý', 'aaaaaaeeeeiiiiooooouuuucny')"
+    query, name = folded.format("trim(cast($store as varchar))"), folded.format("store_name")
+    rows = connection.execute(
+        f"select store_name, greatest(jaro_winkler_similarity({query}, {name}), "
+        f"1.0 - levenshtein({query}, {name}) / greatest(length({query}), length(store_name))) "
+        "as similarity from (select distinct store_name from marts.dim_stores "
+        "where store_name is not null and trim(store_name) <> '') "
+        "order by similarity desc, store_name limit $limit",
+        {"store": store, "limit": limit},
+    ).fetchall()
+    return [(row[0], float(row[1])) for row in rows]
+
+
+def min_store_similarity() -> float:
+    return float(project_var("lookup_default_min_store_similarity"))
+
+
 def find_receipts(connection: Any, criteria: Criteria) -> list[dict[str, Any]]:
     """Ranked receipts for the criteria, best first, as dicts of RESULT_COLUMNS."""
     arguments = {

@@ -289,6 +289,9 @@ def publish(warehouse: Path, serving: Path, *, schemas: Sequence[str] = PUBLIC_S
         raise PublishError(f"schemas {forbidden} are private (raw PII or internal layers) and "
                            "are never published; publish only "
                            f"{', '.join(PUBLIC_SCHEMAS)}")
+    check_catalog_name(serving, schemas)
+    version = normalise_storage_version(
+        storage_version or os.environ.get(STORAGE_VERSION_VARIABLE) or None)
     if not warehouse.is_file():
         raise PublishError(f"no warehouse at {warehouse}: run `make build` first, or point "
                            "--warehouse / CX_WAREHOUSE_PATH at the file dbt builds")
@@ -302,9 +305,6 @@ def publish(warehouse: Path, serving: Path, *, schemas: Sequence[str] = PUBLIC_S
             "the warehouse may be half rebuilt and is not published; run `make build` again "
             "(or publish it as it is with --force)"
         )
-    check_catalog_name(serving, schemas)
-    version = normalise_storage_version(
-        storage_version or os.environ.get(STORAGE_VERSION_VARIABLE) or None)
     serving.parent.mkdir(parents=True, exist_ok=True)
     temp = temp_path(serving)
     published_at = dt.datetime.now(dt.timezone.utc)

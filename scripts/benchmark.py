@@ -20,6 +20,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from cx_warehouse import cli  # noqa: E402
 
 
 # A fresh wrapper process per step, so its RUSAGE_CHILDREN peak belongs to that step alone.
@@ -59,10 +62,12 @@ def build(folder: Path) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--generator-scales", type=float, nargs="*", default=[1, 100],
+    parser = cli.Parser(prog="benchmark", description=__doc__.splitlines()[0])
+    parser.add_argument("--generator-scales", type=cli.number(positive=True, maximum=10_000,
+                                                              example=100), nargs="*", default=[1, 100],
                         help="scales at which to time the generator (default: 1 100)")
-    parser.add_argument("--build-scales", type=float, nargs="*", default=[1],
+    parser.add_argument("--build-scales", type=cli.number(positive=True, maximum=10_000,
+                                                          example=1), nargs="*", default=[1],
                         help="scales at which to time the build recipe (python -m "
                              "cx_warehouse.build: preflight, dbt build, post-build checks; "
                              "default: 1)")

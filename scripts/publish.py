@@ -24,6 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from cx_warehouse import cli  # noqa: E402
 from cx_warehouse import publish  # noqa: E402
 
 
@@ -38,8 +39,8 @@ def default_target_dir() -> Path:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    parser = cli.Parser(
+        prog="publish", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--warehouse", type=Path, default=None,
                         help="the private DuckDB file dbt builds (default: $CX_WAREHOUSE_PATH "
@@ -50,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--schemas", nargs="+", default=list(publish.PUBLIC_SCHEMAS),
                         help="schemas to publish (default: %(default)s); private schemas are "
                              "refused")
-    parser.add_argument("--target-dir", type=Path, default=None,
+    parser.add_argument("--target-dir", type=cli.existing_dir, default=None,
                         help="dbt's target folder, for the invocation id recorded in "
                              "serving_info (default: $DBT_TARGET_PATH or target/)")
     parser.add_argument("--storage-version", default=None,
@@ -76,8 +77,7 @@ def main(argv: list[str] | None = None) -> int:
                                  force=args.force,
                                  storage_version=args.storage_version, log=log)
     except publish.PublishError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+        return cli.fail("publish", str(error), 1)
     macros = len(result.relations) - result.table_count
     print(f"published {result.table_count} tables ({result.row_count:,} rows) and {macros} "
           f"table macro(s) to {result.serving} in {result.seconds:.1f} s, storage version "

@@ -23,10 +23,11 @@ export CX_SERVING_PATH ?= $(CURDIR)/data/serving.duckdb
 
 CI_DIR := $(CURDIR)/data/ci
 # Older DuckDB clients the serving file must open in (tests/python/test_serving_clients.py),
-# in a separate folder: the oldest Python client of the 1.4 LTS line, the DuckDB CLI as PyPI
-# ships it, and the Node client at the oldest version the Evidence BI-as-code driver accepts.
+# in a separate folder: the oldest Python client that runs the file's table macro (1.4.2; see
+# OLDEST_CLIENT in cx_warehouse/publish.py), the DuckDB CLI as PyPI ships it, and the Node
+# client at the oldest version the Evidence BI-as-code driver accepts.
 COMPAT := .venv-compat
-COMPAT_PIP := duckdb==1.4.0 duckdb-cli==1.5.6
+COMPAT_PIP := duckdb==1.4.2 duckdb-cli==1.5.6
 COMPAT_NPM := @duckdb/node-api@1.4.2-r.1
 DBT := $(BIN)/dbt
 # The one build recipe (cx_warehouse/build.py): [generate,] raw preflight, build-in-progress
@@ -62,7 +63,7 @@ $(COMPAT)/.installed: Makefile
 	npm install --silent --no-audit --no-fund --no-save --prefix $(COMPAT)/node $(COMPAT_NPM)
 	@touch $@
 
-compat-clients: $(COMPAT)/.installed ## Older DuckDB clients (Python 1.4.0, CLI, Node) in .venv-compat
+compat-clients: $(COMPAT)/.installed ## Older DuckDB clients (Python 1.4.2, CLI, Node) in .venv-compat
 
 $(CX_RAW_DIR)/_extract.json: | $(BIN)/.installed
 	$(BIN)/python scripts/generate_data.py --scale $(SCALE) --seed $(SEED) \

@@ -67,6 +67,18 @@ RESERVED_CATALOGS: frozenset[str] = frozenset({"main", "memory", "system", "temp
 #: oldest client line we support, reads (DECISIONS.md, "Serving BI tools").
 DEFAULT_STORAGE_VERSION = "v1.4.0"
 STORAGE_VERSION_VARIABLE = "CX_SERVING_STORAGE_VERSION"
+#: The oldest client that runs everything in a file of a storage version, where it is not the
+#: version itself: DuckDB 1.4.0 and 1.4.1 read the tables of a v1.4.0 file written by 2.0 but
+#: fail on its table macro ("Table with name final does not exist": a macro body with CTEs);
+#: 1.4.2 runs it (tried with 1.4.0 to 1.4.5).
+OLDEST_CLIENT: dict[str, str] = {"v1.4.0": "1.4.2"}
+
+
+def min_client_version(storage_version: str) -> str:
+    """The oldest DuckDB release that opens a file of `storage_version` and runs its macros."""
+    if storage_version == "latest":
+        return duckdb.__version__
+    return OLDEST_CLIENT.get(storage_version, storage_version.lstrip("v"))
 #: Sort order of the big tables in the serving file (zone maps prune on the leading keys).
 CLUSTER_KEYS: dict[tuple[str, str], tuple[str, ...]] = {
     ("marts", "fct_receipts"): ("store_id", "transaction_date", "transaction_local_at",
@@ -310,8 +322,7 @@ def publish(warehouse: Path, serving: Path, *, schemas: Sequence[str] = PUBLIC_S
     published_at = dt.datetime.now(dt.timezone.utc)
     result = PublishResult(warehouse=warehouse, serving=serving, published_at=published_at,
                            storage_version=version,
-                           min_client_version=(duckdb.__version__ if version == "latest"
-                                               else version.lstrip("v")))
+                           min_client_version=min_client_version(version))
 
     with _folder_lock(serving.parent):
         for leftover in (temp, wal_path(temp)):

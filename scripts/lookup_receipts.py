@@ -3,15 +3,19 @@
 
 Examples:
   python scripts/lookup_receipts.py --store Shadysde --date 2026-03-10 --amount 40
-  python scripts/lookup_receipts.py --store "east lib" --date 2026-05-02 --words "brie baguette"
-  python scripts/lookup_receipts.py --store Shadyside --date 2026-03-10 --product "fancy cheese"
-  python scripts/lookup_receipts.py --card 4242 --date 2026-03-10 --user maria.cs
+  python scripts/lookup_receipts.py --store lakeveiw --date 2026-03-07 --words "brie baguette"
+  python scripts/lookup_receipts.py --store Lakeview --date 2026-03-07 --product "fancy cheese"
+  python scripts/lookup_receipts.py --card 4530 --date 2026-03-10 --user maria.cs
+
+(The examples find receipts in the default dataset, scale 1 seed 42.)
 
 Ranking (the warehouse's table macro marts.lookup_receipts, the same BI tools call): a
-weighted mean over the criteria given of store-name similarity, closeness of the date, of the
-amount and the share of product words matched (weights: the lookup_*_weight vars of
-dbt_project.yml). --card is an exact filter. --product searches products by meaning
-(optional extra `embeddings`).
+weighted geometric mean over the criteria given of the store evidence (similarity relative to
+the best-matching store), closeness of the date and of the amount (a total right to the cent
+counts most) and the share of product words matched (weights: the lookup_*_weight vars of
+dbt_project.yml). --card is an exact filter. When more receipts fit than are shown, the script
+says which criterion would narrow them. --product searches products by meaning (the optional
+semantic search: `make install-embeddings`, then `make build`).
 
 Every lookup is appended to audit.receipt_lookups in the warehouse (who, when, criteria,
 result count, the receipt and customer ids shown) before the results are printed; a lookup
@@ -133,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
                 "semantic_product_ids": tuple(row["product_id"] for row in products),
             })
         results, duration_ms = lookup.timed_lookup(connection, criteria)
+        hints = lookup.narrowing_hints(connection, criteria, results)
         lookup_id = lookup.record_lookup(
             connection, user_name=user, criteria=criteria, results=results,
             duration_ms=duration_ms,
@@ -142,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.json:
         print(json.dumps({"lookup_id": lookup_id, "user": user, "products": products,
-                          "receipts": results}, default=str, indent=2))
+                          "receipts": results, "hints": hints}, default=str, indent=2))
         return 0
     if args.product:
         names = ", ".join(row["product_name"] for row in products[:8])
@@ -152,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         print(lookup.format_table(results, TABLE_COLUMNS))
     else:
         print("No receipt matches; widen --days or --amount-window, or drop a criterion.")
+    for hint in hints:
+        print(f"\n{hint}.")
     print(f"\n{len(results)} receipt(s) in {duration_ms:.0f} ms; logged as lookup {lookup_id} "
           f"for {user} in {lookup.AUDIT_TABLE}.")
     return 0

@@ -283,3 +283,42 @@ def test_script_semantic_lookup(writable_warehouse, known_receipt, semantic_sear
         assert set(receipt["matched_products"]) <= product_names
     criteria = json.loads(audit_rows(writable_warehouse)[-1][2])
     assert criteria["product_query"] == "fancy cheese"
+
+
+def help_examples() -> list[list[str]]:
+    """The example command lines of the script's --help (its docstring) and the README."""
+    import shlex
+
+    script_doc = SCRIPT.read_text().split('"""')[1]
+    readme = (REPO / "README.md").read_text()
+    readme_block = readme.split("## Receipt lookup", 1)[1].split("```bash", 1)[1].split("```")[0]
+    lines = [line.strip() for line in script_doc.splitlines()
+             if line.strip().startswith("python scripts/lookup_receipts.py")]
+    lines.append(" ".join(part.strip().rstrip("\\") for part in readme_block.splitlines()
+                          if part.strip()).split("[")[0])
+    examples = []
+    for line in lines:
+        words = shlex.split(line)
+        examples.append(words[words.index(next(w for w in words if w.endswith(
+            "lookup_receipts.py"))) + 1:])
+    return examples
+
+
+@pytest.mark.parametrize("args", help_examples(), ids=lambda args: " ".join(args))
+def test_help_and_readme_examples_find_receipts(writable_warehouse, args):
+    """Every example a reader copies finds something on the default dataset."""
+    if "--product" in args and not embeddings.availability()[0]:
+        pytest.skip("the embeddings extra is not installed")
+    result = run_script(writable_warehouse, *args, "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["receipts"], f"{args} found nothing"
+
+
+def test_a_crowded_lookup_says_which_criterion_would_narrow_it(writable_warehouse,
+                                                                known_receipt):
+    result = run_script(writable_warehouse, "--store", known_receipt["store_name"],
+                        "--days", "2", "--date", known_receipt["date"].isoformat(),
+                        "--limit", "2")
+    assert result.returncode == 0, result.stderr
+    assert "receipts fit; the best 2 are shown" in result.stdout
+    assert "--card (last 4 digits)" in result.stdout and "--words" in result.stdout

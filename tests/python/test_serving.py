@@ -228,7 +228,8 @@ def test_publish_copies_public_schemas_views_and_macros(tmp_path):
             "min_client_version, written_by_duckdb from serving_info").fetchone()
         assert info == ("warehouse.duckdb", 5, 1000 + 10 + 10 + 1,
                         list(publish.PUBLIC_SCHEMAS), publish.DEFAULT_STORAGE_VERSION,
-                        publish.DEFAULT_STORAGE_VERSION.lstrip("v"), duckdb.__version__)
+                        publish.min_client_version(publish.DEFAULT_STORAGE_VERSION),
+                        duckdb.__version__)
         # The file is in the storage format asked for, which older clients read.
         assert connection.execute(
             "select tags['storage_version'] from duckdb_databases() "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -129,7 +130,11 @@ def test_bi_table_macro_finds_the_receipt_by_a_typo(con, known_receipt):
     same_store = [row for row in rows if row[1] == known_receipt["store_name"]]
     assert [row[0] for row in same_store] == [known_receipt["receipt_id"]]
     assert rows[0][0] == known_receipt["receipt_id"] and rows[0][2] == 1
-    assert rows[0][3] >= 0.8 and rows[0][4] == pytest.approx(0.8)
+    # $2 off within a $10 window: a Gaussian of sd window / 2, times the inexact share.
+    half_window = float(lookup.DEFAULT_AMOUNT_WINDOW) / 2
+    expected = lookup.project_var("lookup_inexact_amount_share") * math.exp(
+        -0.5 * (2 / half_window) ** 2)
+    assert rows[0][3] >= 0.8 and rows[0][4] == pytest.approx(expected, abs=1e-4)
 
 
 def test_script_finds_the_receipt_and_logs_the_lookup(writable_warehouse, known_receipt):

@@ -2,7 +2,7 @@
 
 DuckDB allows one writing process or many readers, never both. dbt therefore builds into its
 private file (`CX_WAREHOUSE_PATH`) and BI tools read a separate serving file
-(`CX_SERVING_PATH`, default data/marts.duckdb) that this module replaces atomically:
+(`CX_SERVING_PATH`, default data/serving.duckdb) that this module replaces atomically:
 
 1. take an exclusive lock on the serving file's folder (one publish at a time) and remove what a
    killed publish left behind (the hidden temp file and its .wal);
@@ -97,7 +97,7 @@ INDEXES: tuple[tuple[str, str, str], ...] = (
 INFO_SCHEMA = "main"
 INFO_TABLE = "serving_info"
 TABLES_TABLE = "serving_tables"
-#: Suffix of the temp file, which is also hidden: `.marts.duckdb.publishing`.
+#: Suffix of the temp file, which is also hidden: `.serving.duckdb.publishing`.
 TEMP_SUFFIX = ".publishing"
 
 
@@ -139,7 +139,7 @@ class PublishResult:
 
 def catalog_name(path: Path) -> str:
     """The catalog name DuckDB gives a database file it opens: the file name up to its first dot
-    (leading dots skipped), e.g. data/marts.duckdb -> marts."""
+    (leading dots skipped), e.g. data/serving.duckdb -> serving."""
     parts = [part for part in path.name.split(".") if part]
     if not parts:
         raise PublishError(f"{path}: not a usable file name for a DuckDB database")
@@ -309,7 +309,7 @@ def publish(warehouse: Path, serving: Path, *, schemas: Sequence[str] = PUBLIC_S
                            "--warehouse / CX_WAREHOUSE_PATH at the file dbt builds")
     if serving == warehouse:
         raise PublishError(f"the serving file must not be the warehouse itself ({serving}); "
-                           "set CX_SERVING_PATH to another file, e.g. data/marts.duckdb")
+                           "set CX_SERVING_PATH to another file, e.g. data/serving.duckdb")
     marker = in_progress_marker(warehouse)
     if marker.exists() and not force:
         raise PublishError(

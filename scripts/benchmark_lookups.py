@@ -162,9 +162,13 @@ def main(argv: list[str] | None = None) -> int:
                            [customer_id]).fetchall()
 
     def recent_receipts(customer_id: str) -> list:
+        # Filter first, then sort: written as one `where ... order by ... limit 20`, DuckDB
+        # plans a top-N over the whole table joined back by row id (late materialisation),
+        # 7x slower at scale 100.
         return con.execute(
-            "select receipt_id, store_name, transaction_local_at, total, payment_method "
-            "from marts.fct_receipts where customer_id = ? "
+            "with receipts_of_customer as materialized (select receipt_id, store_name, "
+            "transaction_local_at, total, payment_method from marts.fct_receipts "
+            "where customer_id = ?) select * from receipts_of_customer "
             "order by transaction_local_at desc, receipt_id limit 20", [customer_id]).fetchall()
 
     rows = []

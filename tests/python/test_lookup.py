@@ -327,3 +327,14 @@ def test_a_crowded_lookup_says_which_criterion_would_narrow_it(writable_warehous
     assert result.returncode == 0, result.stderr
     assert "receipts fit; the best 2 are shown" in result.stdout
     assert "--card (last 4 digits)" in result.stdout and "--words" in result.stdout
+
+
+def test_criteria_not_given_do_not_change_the_score(con):
+    """The score is a weighted geometric mean over the criteria given only: with one criterion
+    it is that criterion's own score."""
+    rows = con.execute(
+        "select lookup_score, amount_score, store_score, date_score from "
+        "marts.lookup_receipts(amount := 40, max_results := 50)").fetchall()
+    assert rows and all(store is None and day is None for _, _, store, day in rows)
+    assert [score for score, _, _, _ in rows] == pytest.approx(
+        [amount for _, amount, _, _ in rows], abs=2e-4)

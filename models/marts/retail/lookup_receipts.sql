@@ -175,7 +175,9 @@ candidate_stores as (
                     1.0 - levenshtein(criteria.store_query, {{ fold_accents('stores.store_name') }})
                     / greatest(length(criteria.store_query), length(stores.store_name))
                 )
-        end as store_score
+        end as store_score,
+        criteria.store_query is null as is_any_store,
+        criteria.min_store_similarity
     from stores
     cross join criteria
 ),
@@ -187,16 +189,20 @@ store_evidence as (
     select
         candidate_stores.store_id,
         candidate_stores.store_score,
-        greatest(
-            0.0,
-            1.0 - (max(candidate_stores.store_score) over () - candidate_stores.store_score)
-            / {{ var('lookup_store_score_margin') }}
-        ) as store_evidence
+        case
+            when candidate_stores.store_score is not null
+                then greatest(
+                    0.0,
+                    1.0 - (
+                        max(candidate_stores.store_score) over ()
+                        - candidate_stores.store_score
+                    ) / {{ var('lookup_store_score_margin') }}
+                )
+        end as store_evidence
     from candidate_stores
-    cross join criteria
     where
-        criteria.store_query is null
-        or candidate_stores.store_score >= criteria.min_store_similarity
+        candidate_stores.is_any_store
+        or candidate_stores.store_score >= candidate_stores.min_store_similarity
 ),
 
 candidate_receipts as (
@@ -276,11 +282,20 @@ weighted as (
     select
         *,
         -- Weighted geometric mean: the evidence of each criterion multiplies (a receipt far
-        -- off on one criterion cannot make up for it on another), floored at 1e-6.
-        {{ var('lookup_store_weight') }} * coalesce(ln(greatest(store_evidence, 1e-6)), 0)
-        + {{ var('lookup_date_weight') }} * coalesce(ln(greatest(date_score, 1e-6)), 0)
-        + {{ var('lookup_amount_weight') }} * coalesce(ln(greatest(amount_score, 1e-6)), 0)
-        + {{ var('lookup_product_weight') }} * coalesce(ln(greatest(product_score, 1e-6)), 0)
+        -- off on one criterion cannot make up for it on another), floored at 1e-6;
+        -- a criterion not given counts 0 with weight 0.
+        {{ var('lookup_store_weight') }} * case
+            when store_evidence is not null then ln(greatest(store_evidence, 1e-6)) else 0
+        end
+        + {{ var('lookup_date_weight') }} * case
+            when date_score is not null then ln(greatest(date_score, 1e-6)) else 0
+        end
+        + {{ var('lookup_amount_weight') }} * case
+            when amount_score is not null then ln(greatest(amount_score, 1e-6)) else 0
+        end
+        + {{ var('lookup_product_weight') }} * case
+            when product_score is not null then ln(greatest(product_score, 1e-6)) else 0
+        end
         as weighted_log_score_sum,
         {{ var('lookup_store_weight') }} * case when store_score is not null then 1 else 0 end
         + {{ var('lookup_date_weight') }} * case when date_score is not null then 1 else 0 end

@@ -295,8 +295,7 @@ weighted as (
         end
         + {{ var('lookup_product_weight') }} * case
             when product_score is not null then ln(greatest(product_score, 1e-6)) else 0
-        end
-        as weighted_log_score_sum,
+        end as weighted_log_score_sum,
         {{ var('lookup_store_weight') }} * case when store_score is not null then 1 else 0 end
         + {{ var('lookup_date_weight') }} * case when date_score is not null then 1 else 0 end
         + {{ var('lookup_amount_weight') }}

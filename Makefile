@@ -19,16 +19,23 @@ export CX_RAW_DIR ?= $(CURDIR)/data/raw
 export CX_TRUTH_DIR ?= $(CURDIR)/data/truth
 export CX_WAREHOUSE_PATH ?= $(CURDIR)/data/warehouse.duckdb
 # The read-only copy of the public schemas that BI tools open (make publish).
-export CX_SERVING_PATH ?= $(CURDIR)/data/marts.duckdb
+export CX_SERVING_PATH ?= $(CURDIR)/data/serving.duckdb
 
 CI_DIR := $(CURDIR)/data/ci
+# Older DuckDB clients the serving file must open in (tests/python/test_serving_clients.py),
+# in a separate folder: the oldest Python client that runs the file's table macro (1.4.2; see
+# OLDEST_CLIENT in cx_warehouse/publish.py), the DuckDB CLI as PyPI ships it, and the Node
+# client at the oldest version the Evidence BI-as-code driver accepts.
+COMPAT := .venv-compat
+COMPAT_PIP := duckdb==1.4.2 duckdb-cli==1.5.6
+COMPAT_NPM := @duckdb/node-api@1.4.2-r.1
 DBT := $(BIN)/dbt
 # The one build recipe (cx_warehouse/build.py): [generate,] raw preflight, build-in-progress
 # marker, dbt build, the post-build checks (PII scan), [publish]. make build, make test, the
 # benchmarks and the pytest fixtures all run it.
 RECIPE := $(BIN)/python -m cx_warehouse.build
 
-.PHONY: help install install-embeddings generate build publish test test-python test-dbt lint docs bench eval clean
+.PHONY: help install install-embeddings compat-clients generate build publish test test-python test-dbt lint docs bench eval clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sort | \
@@ -55,6 +62,15 @@ $(BIN)/.installed-eval: $(BIN)/.installed
 
 install-embeddings: $(BIN)/.installed-embeddings ## Also install the semantic product search extra
 
+$(COMPAT)/.installed: Makefile
+	rm -rf $(COMPAT)
+	$(PYTHON) -m venv $(COMPAT)
+	$(COMPAT)/bin/pip install --quiet --disable-pip-version-check $(COMPAT_PIP)
+	npm install --silent --no-audit --no-fund --no-save --prefix $(COMPAT)/node $(COMPAT_NPM)
+	@touch $@
+
+compat-clients: $(COMPAT)/.installed ## Older DuckDB clients (Python 1.4.2, CLI, Node) in .venv-compat
+
 $(CX_RAW_DIR)/_extract.json: | $(BIN)/.installed
 	$(BIN)/python scripts/generate_data.py --scale $(SCALE) --seed $(SEED) \
 		--out $(CX_RAW_DIR) --truth-out $(CX_TRUTH_DIR)
@@ -69,17 +85,18 @@ build: $(BIN)/.installed ## Build the warehouse (dbt seeds, models, tests), then
 		--scale $(SCALE) --seed $(SEED) --warehouse $(CX_WAREHOUSE_PATH) --target dev \
 		--publish --serving $(CX_SERVING_PATH)
 
-publish: $(BIN)/.installed ## Copy marts, reference, audit into the read-only serving file (data/marts.duckdb)
+publish: $(BIN)/.installed ## Copy marts, reference, audit into the read-only serving file (data/serving.duckdb)
 	$(BIN)/python scripts/publish.py
 
-test: $(BIN)/.installed-embeddings ## Every test: sqlfluff, dbt build on a small dataset, pytest
+test: $(BIN)/.installed-embeddings $(COMPAT)/.installed ## Every test: sqlfluff, dbt build on a small dataset, pytest
 	@# lint and test-dbt side by side (lint takes both cores once the build ends); each one's
 	@# output is printed when it ends.
 	$(MAKE) --no-print-directory -j2 --output-sync=target lint test-dbt
 	@# pytest's end-to-end tests reuse the warehouse test-dbt has just built when its build.json
 	@# says it is the dataset they need (scale 1, seed 42, target ci); else they build their own.
 	@# Two workers, one test file each at a time (module fixtures build once per file).
-	CX_TEST_PREBUILT_DIR=$(CI_DIR) $(BIN)/pytest -n 2 --dist loadfile --durations=15
+	CX_TEST_PREBUILT_DIR=$(CI_DIR) CX_COMPAT_DIR=$(CURDIR)/$(COMPAT) \
+		$(BIN)/pytest -n 2 --dist loadfile --durations=15
 
 # test-dbt builds a generated dataset (CI_SCALE, CI_SEED; development salt) with the recipe, which
 # keeps each dbt step's log and a build.json (scale, seed, exit codes) in data/ci.
@@ -89,8 +106,8 @@ test-dbt: $(BIN)/.installed-embeddings ## dbt build + tests on a small generated
 		--truth-dir $(CI_DIR)/truth --warehouse $(CI_DIR)/warehouse.duckdb --target ci \
 		--log-dir $(CI_DIR)
 
-test-python: $(BIN)/.installed-embeddings ## pytest: generator, macros, scripts, end-to-end
-	$(BIN)/pytest
+test-python: $(BIN)/.installed-embeddings $(COMPAT)/.installed ## pytest: generator, macros, scripts, end-to-end
+	CX_COMPAT_DIR=$(CURDIR)/$(COMPAT) $(BIN)/pytest
 
 lint: $(BIN)/.installed ## sqlfluff lint of models, macros, analyses and tests
 	@# Its own dbt target path: make test runs it beside test-dbt's dbt build.
@@ -110,4 +127,4 @@ eval: $(BIN)/.installed-eval ## Measure the model-based steps (scripts/eval_*.py
 	$(BIN)/python scripts/eval_matching.py --scales 1,10
 
 clean: ## Remove generated data, dbt artifacts and the venv
-	rm -rf data target logs $(VENV) *.egg-info
+	rm -rf data target logs $(VENV) $(COMPAT) *.egg-info

@@ -315,7 +315,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="publish the public schemas to the serving file at the end")
     parser.add_argument("--serving", type=Path, default=env("CX_SERVING_PATH"),
                         help="serving file for --publish (default: $CX_SERVING_PATH, else "
-                             "marts.duckdb beside the warehouse)")
+                             "serving.duckdb beside the warehouse)")
     parser.add_argument("--log-dir", type=Path, default=None,
                         help="where build.log, post_build.log and build.json go (default: the "
                              "warehouse's folder)")
@@ -334,7 +334,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     generating = args.generate or args.generate_if_missing
-    serving = args.serving or args.warehouse.with_name("marts.duckdb")
+    serving = args.serving or args.warehouse.with_name("serving.duckdb")
     try:
         manifest = build(
             args.raw_dir, args.warehouse, target=args.target, log_dir=args.log_dir,

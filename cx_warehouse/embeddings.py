@@ -48,7 +48,7 @@ def availability() -> tuple[bool, str]:
         return False, (
             "the optional extra 'embeddings' is not installed (missing: "
             + ", ".join(missing)
-            + "); install it with: .venv/bin/pip install -e \".[embeddings]\""
+            + "); install it with `make install-embeddings`, then rebuild with `make build`"
         )
     return True, ""
 
@@ -145,7 +145,7 @@ def search_products(connection: Any, query: str, *, limit: int = DEFAULT_LIMIT,
     if count == 0:
         raise RuntimeError(
             f"{embeddings_table} is empty: it was built without the 'embeddings' extra; "
-            "install the extra and rebuild it (dbt build --select int_product_embeddings_computed+)"
+            "install it with `make install-embeddings`, then rebuild with `make build`"
         )
     vector = embed([query])[0].tolist()
     rows = connection.execute(

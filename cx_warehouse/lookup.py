@@ -75,6 +75,7 @@ RESULT_COLUMNS = (
     "lookup_rank", "receipt_id", "store_name", "city", "transaction_local_at", "total",
     "payment_method", "card_last4", "item_count", "categories", "matched_products",
     "customer_id", "lookup_score", "store_score", "date_score", "amount_score", "product_score",
+    "candidate_count",
 )
 
 
@@ -125,8 +126,28 @@ def semantic_product_ids(connection: Any, query: str, **kwargs: Any) -> list[dic
     return embeddings.search_products(connection, query, **kwargs)
 
 
-def find_receipts(connection: Any, criteria: Criteria) -> list[dict[str, Any]]:
-    """Ranked receipts for the criteria, best first, as dicts of RESULT_COLUMNS."""
+def store_similarities(connection: Any, store: str, limit: int = 3) -> list[tuple[str, float]]:
+    """The `limit` store names most similar to `store`, best first, scored as the table macro
+    scores them (the better of Jaro-Winkler and normalised Levenshtein, case and accents
+    folded)."""
+    folded = "translate(lower({}), 'áàâãäåéèêëíìîïóòôõöúùûüçñý', 'aaaaaaeeeeiiiiooooouuuucny')"
+    query, name = folded.format("trim(cast($store as varchar))"), folded.format("store_name")
+    rows = connection.execute(
+        f"select store_name, greatest(jaro_winkler_similarity({query}, {name}), "
+        f"1.0 - levenshtein({query}, {name}) / greatest(length({query}), length(store_name))) "
+        "as similarity from (select distinct store_name from marts.dim_stores "
+        "where store_name is not null and trim(store_name) <> '') "
+        "order by similarity desc, store_name limit $limit",
+        {"store": store, "limit": limit},
+    ).fetchall()
+    return [(row[0], float(row[1])) for row in rows]
+
+
+def min_store_similarity() -> float:
+    return float(project_var("lookup_default_min_store_similarity"))
+
+
+def _macro_call(criteria: Criteria, max_results: int | None = None) -> tuple[str, dict]:
     arguments = {
         "store": criteria.store,
         "on_date": criteria.on_date,
@@ -136,14 +157,45 @@ def find_receipts(connection: Any, criteria: Criteria) -> list[dict[str, Any]]:
         "product_ids": list(criteria.semantic_product_ids) if criteria.product_query else None,
         "days": criteria.days,
         "amount_window": criteria.amount_window,
-        "max_results": criteria.max_results,
+        "max_results": max_results or criteria.max_results,
     }
     given = {name: value for name, value in arguments.items() if value is not None}
     call = ", ".join(f"{name} := ${name}" for name in given)
-    rows = connection.execute(
-        f"select {', '.join(RESULT_COLUMNS)} from marts.lookup_receipts({call})", given
-    ).fetchall()
+    return f"marts.lookup_receipts({call})", given
+
+
+def find_receipts(connection: Any, criteria: Criteria) -> list[dict[str, Any]]:
+    """Ranked receipts for the criteria, best first, as dicts of RESULT_COLUMNS."""
+    call, given = _macro_call(criteria)
+    rows = connection.execute(f"select {', '.join(RESULT_COLUMNS)} from {call}",
+                              given).fetchall()
     return [dict(zip(RESULT_COLUMNS, row)) for row in rows]
+
+
+def narrowing_hints(connection: Any, criteria: Criteria,
+                    results: Sequence[dict[str, Any]]) -> list[str]:
+    """When more receipts fit than the page shows, which criterion not yet given would narrow
+    them, and by how much (read off every receipt that fits)."""
+    if not results or results[0]["candidate_count"] <= len(results):
+        return []
+    total = int(results[0]["candidate_count"])
+    call, given = _macro_call(criteria, max_results=total)
+    cards, on_day = connection.execute(
+        "select count(distinct card_last4), count(*) filter (where date_score = 1) "
+        f"from {call}", given).fetchone()
+    hints = []
+    if not criteria.card_last4 and cards:
+        hints.append(f"--card (last 4 digits): {cards} different cards paid for them, about "
+                     f"{max(1, round(total / cards))} receipt(s) each")
+    if not criteria.product_words and not criteria.product_query:
+        hints.append("--words (something on the receipt, e.g. 'brie')")
+    if criteria.on_date is not None and criteria.days > 0:
+        hints.append(f"--days 0 if the date is certain: {on_day} of them are on that day")
+    if criteria.amount is not None and criteria.amount == criteria.amount.to_integral_value():
+        hints.append("the total to the cent (e.g. --amount 39.87), which ranks a receipt of "
+                     "exactly that total first")
+    return [f"{total} receipts fit; the best {len(results)} are shown. To narrow them, add "
+            + "; or ".join(hints)] if hints else []
 
 
 def record_lookup(connection: Any, *, user_name: str, criteria: Criteria,

@@ -2,7 +2,7 @@
 
 DuckDB allows one writing process or many readers, never both. dbt therefore builds into its
 private file (`CX_WAREHOUSE_PATH`) and BI tools read a separate serving file
-(`CX_SERVING_PATH`, default data/marts.duckdb) that this module replaces atomically:
+(`CX_SERVING_PATH`, default data/serving.duckdb) that this module replaces atomically:
 
 1. take an exclusive lock on the serving file's folder (one publish at a time) and remove what a
    killed publish left behind (the hidden temp file and its .wal);
@@ -21,12 +21,23 @@ keeps reading the old inode until it disconnects. Private schemas (restricted, q
 staging, intermediate) are never read, so no raw PII can reach the serving file, not even in
 its free blocks.
 
-Names: a reader that opens data/marts.duckdb gets the catalog `marts`, which would make
-`marts.fct_tickets` ambiguous (catalog `marts` or schema `marts`?). A public schema whose name
-equals the serving file's catalog name is therefore published into the file's default schema
-`main`; `marts.fct_tickets` then resolves to the catalog's default schema, and the same
-two-part names as in the warehouse (`marts.fct_tickets`, `reference.holidays`,
-`marts.lookup_receipts(...)`) work in the serving file.
+Names: every public schema keeps its name (`marts`, `reference`, `audit`), and the table macro's
+body names its tables by schema and table only, so `marts.fct_tickets` and
+`marts.lookup_receipts(...)` resolve in whatever catalog the file is opened or attached as
+(`duckdb.connect('x/serving.duckdb')`, `ATTACH ... AS bi; USE bi`). The one exception DuckDB
+imposes: a file whose catalog name equals one of those schemas (`marts.duckdb`) makes
+`marts.x` ambiguous, so such a serving path is refused with the fix.
+
+Storage version: the new file is written with `STORAGE_VERSION` (default
+DEFAULT_STORAGE_VERSION, the oldest DuckDB 1.4 LTS reads; `--storage-version` or
+CX_SERVING_STORAGE_VERSION), so the DuckDB CLI, the Python and Node clients and BI drivers that
+bundle DuckDB 1.4 or newer open it. `serving_info` records it and the oldest client that reads
+it.
+
+Layout for lookups: the big tables are written sorted (CLUSTER_KEYS: receipts and their lines
+by store and date, customer-keyed tables by customer), so DuckDB's zone maps (min/max per row
+group) skip the row groups a lookup's filters exclude, and INDEXES adds ART indexes where a
+point lookup on another key pays (a customer's receipts).
 """
 
 from __future__ import annotations
@@ -50,9 +61,43 @@ PUBLIC_SCHEMAS: tuple[str, ...] = ("marts", "reference", "audit")
 #: Schemas that must never be published: raw PII, rejected raw rows, internal layers.
 PRIVATE_SCHEMAS: frozenset[str] = frozenset({"restricted", "quarantine", "staging",
                                              "intermediate"})
+#: Schemas and catalogs DuckDB reserves: a serving file may not open under these names.
+RESERVED_CATALOGS: frozenset[str] = frozenset({"main", "memory", "system", "temp"})
+#: The storage version the serving file is written with: the oldest that DuckDB 1.4 LTS, the
+#: oldest client line we support, reads (DECISIONS.md, "Serving BI tools").
+DEFAULT_STORAGE_VERSION = "v1.4.0"
+STORAGE_VERSION_VARIABLE = "CX_SERVING_STORAGE_VERSION"
+#: The oldest client that runs everything in a file of a storage version, where it is not the
+#: version itself: DuckDB 1.4.0 and 1.4.1 read the tables of a v1.4.0 file written by 2.0 but
+#: fail on its table macro ("Table with name final does not exist": a macro body with CTEs);
+#: 1.4.2 runs it (tried with 1.4.0 to 1.4.5).
+OLDEST_CLIENT: dict[str, str] = {"v1.4.0": "1.4.2"}
+
+
+def min_client_version(storage_version: str) -> str:
+    """The oldest DuckDB release that opens a file of `storage_version` and runs its macros."""
+    if storage_version == "latest":
+        return duckdb.__version__
+    return OLDEST_CLIENT.get(storage_version, storage_version.lstrip("v"))
+#: Sort order of the big tables in the serving file (zone maps prune on the leading keys).
+CLUSTER_KEYS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("marts", "fct_receipts"): ("store_id", "transaction_date", "transaction_local_at",
+                                "receipt_id"),
+    ("marts", "fct_receipt_items"): ("store_id", "transaction_date", "receipt_id",
+                                     "line_number"),
+    ("marts", "dim_customers"): ("customer_id",),
+    ("marts", "rpt_customer_spending"): ("customer_id",),
+    ("marts", "fct_customer_risk_signals"): ("customer_id",),
+}
+#: ART indexes of the serving file: (schema, table, column). A customer's receipts are spread
+#: over every store and day of the store-sorted receipts table, so zone maps cannot find them.
+INDEXES: tuple[tuple[str, str, str], ...] = (
+    ("marts", "fct_receipts", "customer_id"),
+)
+INFO_SCHEMA = "main"
 INFO_TABLE = "serving_info"
 TABLES_TABLE = "serving_tables"
-#: Suffix of the temp file, which is also hidden: `.marts.duckdb.publishing`.
+#: Suffix of the temp file, which is also hidden: `.serving.duckdb.publishing`.
 TEMP_SUFFIX = ".publishing"
 
 
@@ -78,6 +123,8 @@ class PublishResult:
     warehouse: Path
     serving: Path
     published_at: dt.datetime
+    storage_version: str = DEFAULT_STORAGE_VERSION
+    min_client_version: str = ""
     seconds: float = 0.0
     relations: list[PublishedRelation] = field(default_factory=list)
 
@@ -92,11 +139,39 @@ class PublishResult:
 
 def catalog_name(path: Path) -> str:
     """The catalog name DuckDB gives a database file it opens: the file name up to its first dot
-    (leading dots skipped), e.g. data/marts.duckdb -> marts."""
+    (leading dots skipped), e.g. data/serving.duckdb -> serving."""
     parts = [part for part in path.name.split(".") if part]
     if not parts:
         raise PublishError(f"{path}: not a usable file name for a DuckDB database")
     return parts[0]
+
+
+def check_catalog_name(serving: Path, schemas: Sequence[str]) -> str:
+    """The catalog name `serving` opens under, refused when it would clash with a schema inside
+    it (DuckDB then calls `marts.x` ambiguous) or with a name DuckDB reserves."""
+    catalog = catalog_name(serving)
+    clashes = set(schemas) | {INFO_SCHEMA}
+    if catalog in clashes or catalog in RESERVED_CATALOGS:
+        raise PublishError(
+            f"serving path {serving}: DuckDB opens it as catalog {catalog!r}, which clashes with "
+            f"the schema {catalog!r} inside it or a catalog name DuckDB reserves; set "
+            "CX_SERVING_PATH (or --serving) to a file with another name, e.g. "
+            "data/serving.duckdb")
+    return catalog
+
+
+def normalise_storage_version(value: str | None) -> str:
+    """`v1.4.0`, `1.4` or `latest` -> the form ATTACH takes (`v1.4.0`, `latest`)."""
+    text = (value or DEFAULT_STORAGE_VERSION).strip().lower()
+    if text == "latest":
+        return text
+    match = re.fullmatch(r"v?(\d+)\.(\d+)(?:\.(\d+))?", text)
+    if not match:
+        raise PublishError(
+            f"storage version {value!r} is not a DuckDB release: give one like "
+            f"{DEFAULT_STORAGE_VERSION} (--storage-version or {STORAGE_VERSION_VARIABLE}), or "
+            "latest")
+    return f"v{match.group(1)}.{match.group(2)}.{match.group(3) or 0}"
 
 
 def temp_path(serving: Path) -> Path:
@@ -209,12 +284,15 @@ def _macro_statements(connection: duckdb.DuckDBPyConnection, schemas: Sequence[s
 
 def publish(warehouse: Path, serving: Path, *, schemas: Sequence[str] = PUBLIC_SCHEMAS,
             target_dir: Path | None = None, force: bool = False,
+            storage_version: str | None = None,
             log: Callable[[str], None] = print) -> PublishResult:
     """Copy `schemas` of the private `warehouse` into a new `serving` file and swap it in.
 
     Raises PublishError (the serving file is then untouched) when the warehouse is missing,
-    a `make build` of it did not finish (unless force), a private schema is asked for, or the
-    new file fails its checks.
+    a `make build` of it did not finish (unless force), a private schema is asked for, the
+    serving file's name would clash with a schema in it, the storage version is unknown, or
+    the new file fails its checks. `storage_version` (default: $CX_SERVING_STORAGE_VERSION,
+    else DEFAULT_STORAGE_VERSION) is the DuckDB storage format of the new file.
     """
     started = time.perf_counter()
     warehouse, serving = Path(warehouse).resolve(), Path(serving).resolve()
@@ -223,12 +301,15 @@ def publish(warehouse: Path, serving: Path, *, schemas: Sequence[str] = PUBLIC_S
         raise PublishError(f"schemas {forbidden} are private (raw PII or internal layers) and "
                            "are never published; publish only "
                            f"{', '.join(PUBLIC_SCHEMAS)}")
+    check_catalog_name(serving, schemas)
+    version = normalise_storage_version(
+        storage_version or os.environ.get(STORAGE_VERSION_VARIABLE) or None)
     if not warehouse.is_file():
         raise PublishError(f"no warehouse at {warehouse}: run `make build` first, or point "
                            "--warehouse / CX_WAREHOUSE_PATH at the file dbt builds")
     if serving == warehouse:
         raise PublishError(f"the serving file must not be the warehouse itself ({serving}); "
-                           "set CX_SERVING_PATH to another file, e.g. data/marts.duckdb")
+                           "set CX_SERVING_PATH to another file, e.g. data/serving.duckdb")
     marker = in_progress_marker(warehouse)
     if marker.exists() and not force:
         raise PublishError(
@@ -237,19 +318,18 @@ def publish(warehouse: Path, serving: Path, *, schemas: Sequence[str] = PUBLIC_S
             "(or publish it as it is with --force)"
         )
     serving.parent.mkdir(parents=True, exist_ok=True)
-    catalog = catalog_name(serving)
     temp = temp_path(serving)
-    if catalog_name(temp) != catalog:  # pragma: no cover - guaranteed by temp_path
-        raise PublishError(f"temp file {temp} would open under another catalog name")
     published_at = dt.datetime.now(dt.timezone.utc)
-    result = PublishResult(warehouse=warehouse, serving=serving, published_at=published_at)
+    result = PublishResult(warehouse=warehouse, serving=serving, published_at=published_at,
+                           storage_version=version,
+                           min_client_version=min_client_version(version))
 
     with _folder_lock(serving.parent):
         for leftover in (temp, wal_path(temp)):
             if _remove(leftover):
                 log(f"removed {leftover.name}, left by an interrupted publish")
         try:
-            _write(warehouse, temp, catalog, list(schemas), target_dir, result, log)
+            _write(warehouse, temp, list(schemas), target_dir, result, log)
             _check(temp, result)
         except BaseException as error:
             _remove(temp)
@@ -274,20 +354,23 @@ def publish(warehouse: Path, serving: Path, *, schemas: Sequence[str] = PUBLIC_S
     return result
 
 
-def _write(warehouse: Path, temp: Path, catalog: str, schemas: list[str],
-           target_dir: Path | None, result: PublishResult,
-           log: Callable[[str], None]) -> None:
-    def serving_schema(schema: str) -> str:
-        return "main" if schema == catalog else schema
-
-    # Phase 1, the data. The session's own catalog is in-memory: a catalog named like a schema
-    # ("marts") would make the two-part names inside the warehouse's views ambiguous while
-    # they are materialised.
+def _write(warehouse: Path, temp: Path, schemas: list[str], target_dir: Path | None,
+           result: PublishResult, log: Callable[[str], None]) -> None:
+    # Phase 1, the data. The session's own catalog is in-memory, and the new file is attached
+    # with the storage version older clients read.
     connection = duckdb.connect(":memory:", config={"threads": os.cpu_count() or 2})
     try:
         connection.execute("set timezone = 'UTC'")
         connection.execute(f"attach {literal(warehouse)} as publish_source (read_only)")
-        connection.execute(f"attach {literal(temp)} as publish_target")
+        try:
+            connection.execute(f"attach {literal(temp)} as publish_target "
+                               f"(storage_version '{result.storage_version}')")
+        except duckdb.Error as error:
+            raise PublishError(
+                f"storage version {result.storage_version!r}: {str(error).splitlines()[0]}; "
+                f"give a DuckDB release this duckdb ({duckdb.__version__}) can write, e.g. "
+                f"{DEFAULT_STORAGE_VERSION} ({STORAGE_VERSION_VARIABLE} or --storage-version)"
+            ) from error
         placeholders = ", ".join("?" for _ in schemas)
         relations = connection.execute(
             "select schema_name, table_name, 'table' from duckdb_tables() "
@@ -307,69 +390,84 @@ def _write(warehouse: Path, temp: Path, catalog: str, schemas: list[str],
         if missing:
             raise PublishError(f"the warehouse {warehouse} has no relation in schema(s) "
                                f"{missing}: was it built (`make build`)?")
-        for schema in sorted({serving_schema(schema) for schema, _, _ in relations}):
+        for schema in sorted({schema for schema, _, _ in relations}):
             connection.execute(f"create schema if not exists publish_target.{quote(schema)}")
-        reserved = {("main", INFO_TABLE), ("main", TABLES_TABLE)}
+        reserved = {(INFO_SCHEMA, INFO_TABLE), (INFO_SCHEMA, TABLES_TABLE)}
         for schema, name, kind in relations:
-            target = f"publish_target.{quote(serving_schema(schema))}.{quote(name)}"
-            if (serving_schema(schema), name) in reserved:
+            target = f"publish_target.{quote(schema)}.{quote(name)}"
+            if (schema, name) in reserved:
                 raise PublishError(f"{schema}.{name} would overwrite the serving file's own "
-                                   f"table main.{name}; rename the model")
+                                   f"table {INFO_SCHEMA}.{name}; rename the model")
             # A view is materialised: its SQL may read private schemas (e.g. the landing
             # manifest for as_of_at()), which the serving file does not have.
-            connection.execute(f"create table {target} as select * from "
-                               f"publish_source.{quote(schema)}.{quote(name)}")
+            keys = CLUSTER_KEYS.get((schema, name), ())
+            order = f" order by {', '.join(quote(key) for key in keys)}" if keys else ""
+            try:
+                connection.execute(f"create table {target} as select * from "
+                                   f"publish_source.{quote(schema)}.{quote(name)}{order}")
+            except duckdb.BinderException as error:
+                raise PublishError(f"{schema}.{name}: cannot sort by {', '.join(keys)} "
+                                   f"({str(error).splitlines()[0]}); update CLUSTER_KEYS in "
+                                   "cx_warehouse/publish.py") from error
             rows = connection.execute(f"select count(*) from {target}").fetchone()[0]
             result.relations.append(
-                PublishedRelation(schema, name, serving_schema(schema), kind, rows))
+                PublishedRelation(schema, name, schema, kind, rows))
             log(f"  {schema}.{name:<40} {rows:>10,} rows"
-                + ("  (view, materialised)" if kind == "view" else ""))
+                + ("  (view, materialised)" if kind == "view" else "")
+                + (f"  sorted by {', '.join(keys)}" if keys else ""))
+        published = {(schema, name) for schema, name, _ in relations}
+        for schema, name, column in INDEXES:
+            if (schema, name) not in published:
+                continue
+            index = f"{name}__{column}__idx"
+            connection.execute(f"create index {quote(index)} on publish_target.{quote(schema)}."
+                               f"{quote(name)} ({quote(column)})")
+            log(f"  {schema}.{name:<40} {'index on ' + column:>20}")
         statements: dict[tuple[str, str], str] = {}
         if macros:
             with tempfile.TemporaryDirectory(prefix="cx-publish-") as scratch:
                 statements = _macro_statements(connection, schemas, Path(scratch))
         connection.execute("detach publish_source")
-        connection.execute("checkpoint publish_target")
-        connection.execute("detach publish_target")
-    finally:
-        connection.close()
 
-    # Phase 2, macros and the version tables, in a session that opens the new file directly
-    # and so names it as a reader will (catalog `marts` for marts.duckdb). DuckDB binds a table
-    # macro's body when it is created, so the body's two-part names (`marts.fct_receipts`) are
-    # resolved here exactly as in a reader's session.
-    connection = duckdb.connect(str(temp))
-    try:
-        connection.execute("set timezone = 'UTC'")
+        # Phase 2, macros and the version tables. DuckDB binds a table macro's body when it is
+        # created: with the new file as the session's current catalog the body's two-part
+        # names (`marts.fct_receipts`) resolve to its schemas and are stored without a catalog,
+        # so they resolve again under whatever name a reader opens the file.
+        connection.execute("use publish_target")
         for schema, name in macros:
             statement = statements.get((schema, name))
             if statement is None:
                 raise PublishError(f"could not read the definition of macro {schema}.{name}")
-            connection.execute(f"create macro {quote(serving_schema(schema))}.{quote(name)} "
-                               + statement)
+            connection.execute(f"create macro {quote(schema)}.{quote(name)} " + statement)
             result.relations.append(
-                PublishedRelation(schema, name, serving_schema(schema), "table_macro", None))
+                PublishedRelation(schema, name, schema, "table_macro", None))
             log(f"  {schema}.{name:<40} {'table macro':>15}")
         invocation_id, run_results_at = dbt_invocation(target_dir)
         connection.execute(
-            f"create table main.{TABLES_TABLE} (source_schema varchar, relation_name varchar, "
-            "serving_schema varchar, kind varchar, row_count bigint)"
+            f"create table {INFO_SCHEMA}.{TABLES_TABLE} (source_schema varchar, "
+            "relation_name varchar, serving_schema varchar, kind varchar, row_count bigint)"
         )
         connection.executemany(
-            f"insert into main.{TABLES_TABLE} values (?, ?, ?, ?, ?)",
+            f"insert into {INFO_SCHEMA}.{TABLES_TABLE} values (?, ?, ?, ?, ?)",
             [(relation.source_schema, relation.name, relation.serving_schema, relation.kind,
               relation.row_count) for relation in result.relations],
         )
+        # No absolute path of the build machine: the warehouse's file name only.
         connection.execute(
-            f"create table main.{INFO_TABLE} as select cast(? as timestamptz) as published_at, "
-            "cast(? as varchar) as source_path, cast(? as varchar) as dbt_invocation_id, "
+            f"create table {INFO_SCHEMA}.{INFO_TABLE} as select "
+            "cast(? as timestamptz) as published_at, cast(? as varchar) as source_file, "
+            "cast(? as varchar) as dbt_invocation_id, "
             "cast(? as varchar) as dbt_run_results_generated_at, "
             "cast(? as integer) as table_count, cast(? as bigint) as row_count, "
-            "cast(? as varchar[]) as schemas",
-            [result.published_at, str(warehouse), invocation_id, run_results_at,
-             result.table_count, result.row_count, schemas],
+            "cast(? as varchar[]) as schemas, cast(? as varchar) as storage_version, "
+            "cast(? as varchar) as min_client_version, cast(? as varchar) as written_by_duckdb",
+            [result.published_at, warehouse.name, invocation_id, run_results_at,
+             result.table_count, result.row_count, schemas, result.storage_version,
+             result.min_client_version, duckdb.__version__],
         )
-        connection.execute("checkpoint")
+        connection.execute("use memory")
+        connection.execute("checkpoint publish_target")
+        connection.execute("detach publish_target")
     finally:
         connection.close()
     if wal_path(temp).exists():
@@ -381,6 +479,12 @@ def _check(temp: Path, result: PublishResult) -> None:
     """Reopen the new file read-only, as a reader will, and check it before the swap."""
     connection = duckdb.connect(str(temp), read_only=True)
     try:
+        written = connection.execute(
+            "select tags['storage_version'] from duckdb_databases() "
+            "where database_name = current_database()").fetchone()[0] or ""
+        if result.storage_version != "latest" and not written.startswith(result.storage_version):
+            raise PublishError(f"the new serving file has storage version {written!r}, "
+                               f"{result.storage_version!r} was asked for")
         for relation in result.relations:
             if relation.kind == "table_macro":
                 # Binding the macro resolves every relation it reads, under the reader's names.

@@ -194,7 +194,7 @@ def generate(folder: Path, raw: Path, scale: float | None, profile: str | None
 def build(folder: Path, raw: Path, label: str) -> dict[str, Any]:
     """One run of the build recipe (preflight, dbt build, post-build checks, publish)."""
     logs = folder / "logs" / label
-    warehouse, serving = folder / "warehouse.duckdb", folder / "marts.duckdb"
+    warehouse, serving = folder / "warehouse.duckdb", folder / "serving.duckdb"
     command = [sys.executable, "-m", "cx_warehouse.build", "--raw-dir", str(raw),
                "--warehouse", str(warehouse), "--target", "ci", "--log-dir", str(logs),
                "--target-path", str(folder / "target"), "--dbt-log-path",

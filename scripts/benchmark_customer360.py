@@ -26,6 +26,9 @@ from pathlib import Path
 import duckdb
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from cx_warehouse import cli  # noqa: E402
 
 QUERIES = {
     # name: (SQL with one parameter, SQL listing the keys to draw from, target in ms or None)
@@ -70,18 +73,20 @@ def measure(connection: duckdb.DuckDBPyConnection, sql: str, keys: list[str],
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+    parser = cli.Parser(
+        prog="benchmark_customer360",
         description="Time one-row customer-360 and company-scorecard lookups on a built "
                     "warehouse (warm, read-only DuckDB connection).")
     parser.add_argument(
         "--warehouse", type=Path,
         default=Path(os.environ.get("CX_WAREHOUSE_PATH", REPO / "data" / "warehouse.duckdb")),
         help="DuckDB file built by dbt (default: $CX_WAREHOUSE_PATH or data/warehouse.duckdb)")
-    parser.add_argument("--iterations", type=int, default=200,
+    parser.add_argument("--iterations", type=cli.integer(1, example=200), default=200,
                         help="measured lookups per query kind (default 200)")
-    parser.add_argument("--warmup", type=int, default=20,
+    parser.add_argument("--warmup", type=cli.integer(0, example=20), default=20,
                         help="unmeasured lookups first (default 20)")
-    parser.add_argument("--seed", type=int, default=42, help="seed of the key draw (default 42)")
+    parser.add_argument("--seed", type=cli.integer(0, example=42), default=42,
+                        help="seed of the key draw (default 42)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     return parser.parse_args(argv)
 
@@ -89,9 +94,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if not args.warehouse.exists():
-        print(f"error: warehouse {args.warehouse} not found; build it with dbt first or pass "
-              "--warehouse", file=sys.stderr)
-        return 2
+        return cli.fail("benchmark_customer360", f"argument --warehouse: {args.warehouse} "
+                        "not found; build it with `make build` or pass --warehouse")
     if args.iterations < 1 or args.warmup < 0:
         print("error: --iterations must be >= 1 and --warmup >= 0", file=sys.stderr)
         return 2

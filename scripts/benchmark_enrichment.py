@@ -30,6 +30,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from cx_warehouse import cli  # noqa: E402
 BIN = Path(sys.executable).parent
 # Chat messages per unit of --scale in the generator (scale 1 writes about 20,000).
 MESSAGES_PER_SCALE = 20_000
@@ -37,11 +40,13 @@ LIMIT_SECONDS = 60.0
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+    parser = cli.Parser(
+        prog="benchmark_enrichment",
         description="Time the conversation enrichment on N staged chat messages.")
-    parser.add_argument("--messages", type=int, default=100_000,
+    parser.add_argument("--messages", type=cli.integer(1, example=100_000), default=100_000,
                         help="number of chat messages to enrich (default 100000)")
-    parser.add_argument("--seed", type=int, default=42, help="generator seed (default 42)")
+    parser.add_argument("--seed", type=cli.integer(0, example=42), default=42,
+                        help="generator seed (default 42)")
     parser.add_argument("--warehouse", type=Path, default=None,
                         help="an already built DuckDB file to read staging.stg_chat__messages "
                              "from (default: generate and stage a fresh dataset)")
@@ -51,7 +56,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.messages < 1:
         parser.error(f"--messages must be at least 1, got {args.messages}")
     if args.warehouse is not None and not args.warehouse.exists():
-        parser.error(f"--warehouse {args.warehouse} does not exist; build one with `make build`"
+        parser.error(f"argument --warehouse: {args.warehouse} does not exist; build one with `make build`"
                      " or leave the option out to generate data")
     return args
 

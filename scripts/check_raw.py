@@ -24,21 +24,22 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from cx_warehouse import cli  # noqa: E402
 from cx_warehouse import preflight  # noqa: E402
 
 EXIT_OK, EXIT_PROBLEMS = 0, 2
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
+    parser = cli.Parser(
+        prog="check_raw", description=__doc__.split("\n\n")[0],
         epilog="Exit status: 0 all files readable, 2 at least one problem (one line each).",
     )
     parser.add_argument(
-        "--raw-dir", type=Path, default=None,
+        "--raw-dir", type=cli.existing_dir, default=None,
         help="landing folder to check (default: $CX_RAW_DIR, else <project>/data/raw)")
     parser.add_argument(
-        "--project-dir", type=Path,
+        "--project-dir", type=cli.existing_dir,
         default=Path(os.environ.get("DBT_PROJECT_DIR") or REPO),
         help="dbt project whose source YAML declares the files (default: $DBT_PROJECT_DIR, "
              "else this repository)")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from cx_warehouse import cli  # noqa: E402
 from cx_warehouse.fingerprint import PUBLIC_SCHEMAS, compare, fingerprint, load, save  # noqa: E402
 
 
@@ -42,18 +43,18 @@ def _apply_renames(before: dict, renames: dict[str, str]) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
+    parser = cli.Parser(prog="fingerprint", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--schemas", default=",".join(PUBLIC_SCHEMAS),
                         help="comma-separated schemas to fingerprint (default: the public ones)")
     commands = parser.add_subparsers(dest="command", required=True)
     save_parser = commands.add_parser("save", help="write a warehouse's fingerprint as JSON")
-    save_parser.add_argument("warehouse")
+    save_parser.add_argument("warehouse", type=cli.existing_file)
     save_parser.add_argument("output")
     compare_parser = commands.add_parser("compare", help="list differences between two")
-    compare_parser.add_argument("before", help="a .json fingerprint or a .duckdb file")
-    compare_parser.add_argument("after", help="a .json fingerprint or a .duckdb file")
-    compare_parser.add_argument("--renames", help="JSON file of intended renames")
+    compare_parser.add_argument("before", type=cli.existing_file, help="a .json fingerprint or a .duckdb file")
+    compare_parser.add_argument("after", type=cli.existing_file, help="a .json fingerprint or a .duckdb file")
+    compare_parser.add_argument("--renames", type=cli.existing_file, help="JSON file of intended renames")
     args = parser.parse_args(argv)
 
     if args.command == "save":
@@ -63,7 +64,12 @@ def main(argv: list[str] | None = None) -> int:
     before = _fingerprint_of(args.before, schemas)
     after = _fingerprint_of(args.after, schemas)
     if args.renames:
-        before = _apply_renames(before, json.loads(Path(args.renames).read_text()))
+        try:
+            renames = json.loads(Path(args.renames).read_text())
+        except ValueError as error:
+            return cli.fail("fingerprint", f"argument --renames: {args.renames} is not JSON "
+                                           f"({error}); see --help for its shape")
+        before = _apply_renames(before, renames)
     differences = compare(before, after)
     for line in differences:
         print(line)

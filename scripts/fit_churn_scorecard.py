@@ -35,6 +35,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from cx_warehouse import cli  # noqa: E402
+
 # component -> (SQL expression over one ticket of the look-back, expected direction of the
 # value as risk grows: +1 rises, -1 falls)
 TICKET_COMPONENTS: dict[str, tuple[str, int]] = {
@@ -102,8 +106,8 @@ def fit_line(value: pd.Series, risk: pd.Series, scale: pd.Series | None = None
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("folders", nargs="+", type=Path,
+    parser = cli.Parser(prog="fit_churn_scorecard", description=__doc__.split("\n\n")[0])
+    parser.add_argument("folders", nargs="+", type=cli.existing_dir,
                         help="built warehouse folders (warehouse.duckdb + truth/), never seed 42")
     args = parser.parse_args()
     tickets, companies = [], []

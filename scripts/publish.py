@@ -3,7 +3,8 @@
 
 Examples:
   python scripts/publish.py                  # $CX_WAREHOUSE_PATH -> $CX_SERVING_PATH
-  python scripts/publish.py --warehouse data/warehouse.duckdb --serving data/marts.duckdb
+  python scripts/publish.py --warehouse data/warehouse.duckdb --serving data/serving.duckdb
+  python scripts/publish.py --storage-version v1.5.0   # a file only DuckDB >= 1.5 reads
 
 dbt builds into its private file; this copies the schemas marts, reference and audit (never
 restricted, quarantine, staging or intermediate) into a new file next to the serving file,
@@ -23,6 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from cx_warehouse import cli  # noqa: E402
 from cx_warehouse import publish  # noqa: E402
 
 
@@ -37,21 +39,26 @@ def default_target_dir() -> Path:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    parser = cli.Parser(
+        prog="publish", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--warehouse", type=Path, default=None,
                         help="the private DuckDB file dbt builds (default: $CX_WAREHOUSE_PATH "
                              "or data/warehouse.duckdb)")
     parser.add_argument("--serving", type=Path, default=None,
                         help="the serving file BI tools read (default: $CX_SERVING_PATH or "
-                             "data/marts.duckdb)")
+                             "data/serving.duckdb)")
     parser.add_argument("--schemas", nargs="+", default=list(publish.PUBLIC_SCHEMAS),
                         help="schemas to publish (default: %(default)s); private schemas are "
                              "refused")
-    parser.add_argument("--target-dir", type=Path, default=None,
+    parser.add_argument("--target-dir", type=cli.existing_dir, default=None,
                         help="dbt's target folder, for the invocation id recorded in "
                              "serving_info (default: $DBT_TARGET_PATH or target/)")
+    parser.add_argument("--storage-version", default=None,
+                        help="DuckDB storage format of the serving file, e.g. v1.4.0 (read by "
+                             "DuckDB 1.4 and newer) or latest (default: "
+                             f"${publish.STORAGE_VERSION_VARIABLE} or "
+                             f"{publish.DEFAULT_STORAGE_VERSION})")
     parser.add_argument("--force", action="store_true",
                         help="publish even though the last `make build` did not finish")
     parser.add_argument("--quiet", action="store_true", help="print only the summary line")
@@ -61,19 +68,20 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     warehouse = args.warehouse or default_path("CX_WAREHOUSE_PATH", "warehouse.duckdb")
-    serving = args.serving or default_path("CX_SERVING_PATH", "marts.duckdb")
+    serving = args.serving or default_path("CX_SERVING_PATH", "serving.duckdb")
     log = (lambda line: None) if args.quiet else (lambda line: print(line, flush=True))
     log(f"publishing {', '.join(args.schemas)} of {warehouse} to {serving}")
     try:
         result = publish.publish(warehouse, serving, schemas=args.schemas,
                                  target_dir=args.target_dir or default_target_dir(),
-                                 force=args.force, log=log)
+                                 force=args.force,
+                                 storage_version=args.storage_version, log=log)
     except publish.PublishError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+        return cli.fail("publish", str(error), 1)
     macros = len(result.relations) - result.table_count
     print(f"published {result.table_count} tables ({result.row_count:,} rows) and {macros} "
-          f"table macro(s) to {result.serving} in {result.seconds:.1f} s "
+          f"table macro(s) to {result.serving} in {result.seconds:.1f} s, storage version "
+          f"{result.storage_version} (DuckDB >= {result.min_client_version} reads it) "
           f"(published_at {result.published_at:%Y-%m-%d %H:%M:%S} UTC)", flush=True)
     return 0
 

@@ -26,6 +26,7 @@ import duckdb
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from cx_warehouse import cli  # noqa: E402
 from cx_warehouse import build as recipe  # noqa: E402
 SUPPORT_PATHS = ("models/intermediate/support/", "models/marts/support/", "models/marts/ops/")
 
@@ -156,10 +157,11 @@ def print_verdicts(label: str, numbers: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scales", type=float, nargs="*", default=[1, 10],
+    parser = cli.Parser(prog="support_benchmark", description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=cli.number(positive=True, maximum=10_000, example=1),
+                        nargs="*", default=[1, 10],
                         help="scales to generate, build and report (default: 1 10)")
-    parser.add_argument("--warehouse", type=Path,
+    parser.add_argument("--warehouse", type=cli.existing_file,
                         help="only report the SLA verdicts of this built DuckDB file")
     parser.add_argument("--out", type=Path, default=REPO / "target" / "support_benchmark.json",
                         help="where to write the JSON results")

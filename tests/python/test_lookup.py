@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -129,7 +130,11 @@ def test_bi_table_macro_finds_the_receipt_by_a_typo(con, known_receipt):
     same_store = [row for row in rows if row[1] == known_receipt["store_name"]]
     assert [row[0] for row in same_store] == [known_receipt["receipt_id"]]
     assert rows[0][0] == known_receipt["receipt_id"] and rows[0][2] == 1
-    assert rows[0][3] >= 0.8 and rows[0][4] == pytest.approx(0.8)
+    # $2 off within a $10 window: a Gaussian of sd window / 2, times the inexact share.
+    half_window = float(lookup.DEFAULT_AMOUNT_WINDOW) / 2
+    expected = lookup.project_var("lookup_inexact_amount_share") * math.exp(
+        -0.5 * (2 / half_window) ** 2)
+    assert rows[0][3] >= 0.8 and rows[0][4] == pytest.approx(expected, abs=1e-4)
 
 
 def test_script_finds_the_receipt_and_logs_the_lookup(writable_warehouse, known_receipt):
@@ -283,3 +288,53 @@ def test_script_semantic_lookup(writable_warehouse, known_receipt, semantic_sear
         assert set(receipt["matched_products"]) <= product_names
     criteria = json.loads(audit_rows(writable_warehouse)[-1][2])
     assert criteria["product_query"] == "fancy cheese"
+
+
+def help_examples() -> list[list[str]]:
+    """The example command lines of the script's --help (its docstring) and the README."""
+    import shlex
+
+    script_doc = SCRIPT.read_text().split('"""')[1]
+    readme = (REPO / "README.md").read_text()
+    readme_block = readme.split("## Receipt lookup", 1)[1].split("```bash", 1)[1].split("```")[0]
+    lines = [line.strip() for line in script_doc.splitlines()
+             if line.strip().startswith("python scripts/lookup_receipts.py")]
+    lines.append(" ".join(part.strip().rstrip("\\") for part in readme_block.splitlines()
+                          if part.strip()).split("[")[0])
+    examples = []
+    for line in lines:
+        words = shlex.split(line)
+        examples.append(words[words.index(next(w for w in words if w.endswith(
+            "lookup_receipts.py"))) + 1:])
+    return examples
+
+
+@pytest.mark.parametrize("args", help_examples(), ids=lambda args: " ".join(args))
+def test_help_and_readme_examples_find_receipts(writable_warehouse, args):
+    """Every example a reader copies finds something on the default dataset."""
+    if "--product" in args and not embeddings.availability()[0]:
+        pytest.skip("the embeddings extra is not installed")
+    result = run_script(writable_warehouse, *args, "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["receipts"], f"{args} found nothing"
+
+
+def test_a_crowded_lookup_says_which_criterion_would_narrow_it(writable_warehouse,
+                                                                known_receipt):
+    result = run_script(writable_warehouse, "--store", known_receipt["store_name"],
+                        "--days", "2", "--date", known_receipt["date"].isoformat(),
+                        "--limit", "2")
+    assert result.returncode == 0, result.stderr
+    assert "receipts fit; the best 2 are shown" in result.stdout
+    assert "--card (last 4 digits)" in result.stdout and "--words" in result.stdout
+
+
+def test_criteria_not_given_do_not_change_the_score(con):
+    """The score is a weighted geometric mean over the criteria given only: with one criterion
+    it is that criterion's own score."""
+    rows = con.execute(
+        "select lookup_score, amount_score, store_score, date_score from "
+        "marts.lookup_receipts(amount := 40, max_results := 50)").fetchall()
+    assert rows and all(store is None and day is None for _, _, store, day in rows)
+    assert [score for score, _, _, _ in rows] == pytest.approx(
+        [amount for _, amount, _, _ in rows], abs=2e-4)

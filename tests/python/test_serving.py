@@ -187,7 +187,7 @@ def make_warehouse(path: Path, version: int = 1, rows: int = 1000) -> None:
 
 
 def test_publish_copies_public_schemas_views_and_macros(tmp_path):
-    warehouse, serving = tmp_path / "warehouse.duckdb", tmp_path / "marts.duckdb"
+    warehouse, serving = tmp_path / "warehouse.duckdb", tmp_path / "serving.duckdb"
     make_warehouse(warehouse)
     lines: list[str] = []
     result = publish.publish(warehouse, serving, log=lines.append)
@@ -207,9 +207,8 @@ def test_publish_copies_public_schemas_views_and_macros(tmp_path):
 
     connection = duckdb.connect(str(serving), read_only=True)
     try:
-        # The reader's catalog is `marts`: the marts schema is published into `main`, so the
-        # warehouse's two-part names work unchanged.
-        assert connection.execute("select current_database()").fetchone()[0] == "marts"
+        # Every public schema keeps its name; the catalog is the file's (`serving`).
+        assert connection.execute("select current_database()").fetchone()[0] == "serving"
         assert connection.execute("select count(*), sum(amount) from marts.fct_orders"
                                   ).fetchone() == (1000, pytest.approx(sum(range(1000)) * 1.5))
         view_rows = connection.execute(
@@ -223,35 +222,82 @@ def test_publish_copies_public_schemas_views_and_macros(tmp_path):
         schemas = {row[0] for row in connection.execute(
             "select schema_name from duckdb_schemas() where schema_name not in "
             "('information_schema', 'pg_catalog')").fetchall()}
-        assert schemas == {"main", "reference", "audit"}
+        assert schemas == {"main", "marts", "reference", "audit"}
         info = connection.execute(
-            "select source_path, table_count, row_count, schemas from serving_info").fetchone()
-        assert info == (str(warehouse.resolve()), 5, 1000 + 10 + 10 + 1, list(
-            publish.PUBLIC_SCHEMAS))
+            "select source_file, table_count, row_count, schemas, storage_version, "
+            "min_client_version, written_by_duckdb from serving_info").fetchone()
+        assert info == ("warehouse.duckdb", 5, 1000 + 10 + 10 + 1,
+                        list(publish.PUBLIC_SCHEMAS), publish.DEFAULT_STORAGE_VERSION,
+                        publish.min_client_version(publish.DEFAULT_STORAGE_VERSION),
+                        duckdb.__version__)
+        # The file is in the storage format asked for, which older clients read.
+        assert connection.execute(
+            "select tags['storage_version'] from duckdb_databases() "
+            "where database_name = 'serving'").fetchone()[0].startswith(
+            publish.DEFAULT_STORAGE_VERSION)
+        # No path of the build machine in the version tables.
+        texts = connection.execute(
+            "select list(cast(columns(*) as varchar)) from serving_info").fetchone()
+        assert not any(str(tmp_path) in str(value) for value in texts)
     finally:
         connection.close()
     # Private data never reaches the file, not even its free blocks.
     assert SECRET.encode() not in serving.read_bytes()
 
 
-def test_publish_under_another_file_name_keeps_the_marts_schema(tmp_path):
+def test_marts_resolve_under_any_file_name_and_alias(tmp_path):
     warehouse, serving = tmp_path / "warehouse.duckdb", tmp_path / "bi" / "cx-bi.duckdb"
     make_warehouse(warehouse)
     publish.publish(warehouse, serving, log=lambda line: None)
-    connection = duckdb.connect(str(serving), read_only=True)
+    opened = duckdb.connect(str(serving), read_only=True)
+    attached = duckdb.connect()
+    attached.execute(f"attach '{serving}' as reporting (read_only)")
+    attached.execute("use reporting")
     try:
-        assert connection.execute("select count(*) from marts.fct_orders").fetchone()[0] == 1000
-        assert connection.execute(
-            "select count(*) from marts.lookup_orders(max_results := 3)").fetchone()[0] == 3
-        assert connection.execute(
-            "select serving_schema from serving_tables where relation_name = 'fct_orders'"
-        ).fetchone()[0] == "marts"
+        for connection in (opened, attached):
+            assert connection.execute("select count(*) from marts.fct_orders").fetchone()[0] \
+                == 1000
+            assert connection.execute(
+                "select list(order_id) from marts.lookup_orders(store := 'store 3', "
+                "min_amount := 100)").fetchone()[0] == [73, 83, 93, 103, 113]
+            assert connection.execute(
+                "select serving_schema from serving_tables where relation_name = 'fct_orders'"
+            ).fetchone()[0] == "marts"
     finally:
-        connection.close()
+        opened.close()
+        attached.close()
+
+
+@pytest.mark.parametrize("name", ["marts.duckdb", "reference.db", "audit.duckdb",
+                                  "main.duckdb", "memory.duckdb"])
+def test_publish_refuses_a_file_name_that_clashes_with_a_schema(tmp_path, name):
+    warehouse = tmp_path / "warehouse.duckdb"
+    make_warehouse(warehouse)
+    with pytest.raises(publish.PublishError, match="clashes with the schema.*CX_SERVING_PATH"):
+        publish.publish(warehouse, tmp_path / name, log=lambda line: None)
+    assert not (tmp_path / name).exists()
+
+
+def test_storage_version_is_configurable_and_checked(tmp_path, monkeypatch):
+    warehouse, serving = tmp_path / "warehouse.duckdb", tmp_path / "serving.duckdb"
+    make_warehouse(warehouse)
+    monkeypatch.setenv(publish.STORAGE_VERSION_VARIABLE, "1.5")
+    result = publish.publish(warehouse, serving, log=lambda line: None)
+    assert (result.storage_version, result.min_client_version) == ("v1.5.0", "1.5.0")
+    with duckdb.connect(str(serving), read_only=True) as connection:
+        assert connection.execute(
+            "select storage_version, min_client_version from serving_info").fetchone() == (
+            "v1.5.0", "1.5.0")
+    for bad in ("1.x", "v9.9.9"):
+        with pytest.raises(publish.PublishError, match="storage version"):
+            publish.publish(warehouse, serving, storage_version=bad, log=lambda line: None)
+    with duckdb.connect(str(serving), read_only=True) as connection:  # the old one stays
+        assert connection.execute("select storage_version from serving_info").fetchone() == (
+            "v1.5.0",)
 
 
 def test_publish_refuses_private_schemas_unfinished_builds_and_missing_files(tmp_path):
-    warehouse, serving = tmp_path / "warehouse.duckdb", tmp_path / "marts.duckdb"
+    warehouse, serving = tmp_path / "warehouse.duckdb", tmp_path / "serving.duckdb"
     make_warehouse(warehouse)
     with pytest.raises(publish.PublishError, match="restricted.*private"):
         publish.publish(warehouse, serving, schemas=["marts", "restricted"])
@@ -271,9 +317,30 @@ def test_publish_refuses_private_schemas_unfinished_builds_and_missing_files(tmp
     assert serving.exists()
 
 
+def test_big_tables_are_sorted_and_indexed(tmp_path, monkeypatch):
+    """CLUSTER_KEYS and INDEXES apply to the tables they name; an unknown key is refused."""
+    warehouse, serving = tmp_path / "warehouse.duckdb", tmp_path / "serving.duckdb"
+    make_warehouse(warehouse)
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute("create or replace table marts.fct_orders as select * from "
+                           "marts.fct_orders order by amount desc")
+    monkeypatch.setitem(publish.CLUSTER_KEYS, ("marts", "fct_orders"), ("store_id", "order_id"))
+    monkeypatch.setattr(publish, "INDEXES", (("marts", "fct_orders", "order_id"),))
+    publish.publish(warehouse, serving, log=lambda line: None)
+    with duckdb.connect(str(serving), read_only=True) as connection:
+        stored = connection.execute("select store_id, order_id from marts.fct_orders").fetchall()
+        assert stored == sorted(stored)
+        assert connection.execute(
+            "select count(*) from duckdb_indexes() where table_name = 'fct_orders'"
+        ).fetchone()[0] == 1
+    monkeypatch.setitem(publish.CLUSTER_KEYS, ("marts", "fct_orders"), ("no_such_column",))
+    with pytest.raises(publish.PublishError, match="cannot sort by no_such_column"):
+        publish.publish(warehouse, serving, log=lambda line: None)
+
+
 def test_reader_sees_old_or_new_version_while_republished(tmp_path):
     """Many swaps under a reader that keeps opening the file: no error, no mixed version."""
-    warehouse, serving = tmp_path / "warehouse.duckdb", tmp_path / "marts.duckdb"
+    warehouse, serving = tmp_path / "warehouse.duckdb", tmp_path / "serving.duckdb"
     make_warehouse(warehouse, version=1)
     publish.publish(warehouse, serving, log=lambda line: None)
     reader = Reader(serving, tmp_path, extra_checks=(
@@ -298,7 +365,7 @@ def test_reader_sees_old_or_new_version_while_republished(tmp_path):
 
 
 def test_killed_publish_leaves_the_old_serving_file(tmp_path):
-    warehouse, serving = tmp_path / "warehouse.duckdb", tmp_path / "marts.duckdb"
+    warehouse, serving = tmp_path / "warehouse.duckdb", tmp_path / "serving.duckdb"
     make_warehouse(warehouse, version=1)
     publish.publish(warehouse, serving, log=lambda line: None)
     before = fingerprint(serving, [("marts", "fct_orders")])
@@ -402,7 +469,7 @@ def test_make_build_with_readers_and_kills(tmp_path):
     subprocess.run([sys.executable, str(REPO / "scripts" / "generate_data.py"), "--scale",
                     "0.05", "--seed", "3", "--out", str(raw), "--truth-out", str(truth),
                     "--quiet"], check=True, timeout=300)
-    warehouse, serving = root / "warehouse.duckdb", root / "marts.duckdb"
+    warehouse, serving = root / "warehouse.duckdb", root / "serving.duckdb"
     env = dict(os.environ, DO_NOT_TRACK="1", CX_RAW_DIR=str(raw), CX_TRUTH_DIR=str(truth),
                CX_WAREHOUSE_PATH=str(warehouse), CX_SERVING_PATH=str(serving),
                DBT_TARGET_PATH=str(root / "target"), DBT_LOG_PATH=str(root / "logs"))

@@ -67,8 +67,18 @@ receipts as (
         )
 ),
 
+-- Lines are read only when products are asked for, and only within the date window: the
+-- serving file stores them sorted by store and date, so zone maps skip the other row groups.
 receipt_items as (
     select * from {{ ref('fct_receipt_items').include(database=false) }}
+    where
+        -- `products`, `product_ids` and `on_date` are the macro's arguments, not columns.
+        (products is not null or product_ids is not null)  -- noqa: RF03
+        and (
+            on_date is null  -- noqa: RF03
+            or transaction_date between cast(on_date as date) - cast(days as integer)
+            and cast(on_date as date) + cast(days as integer)
+        )
 ),
 
 catalogue as (
@@ -165,9 +175,34 @@ candidate_stores as (
                     1.0 - levenshtein(criteria.store_query, {{ fold_accents('stores.store_name') }})
                     / greatest(length(criteria.store_query), length(stores.store_name))
                 )
-        end as store_score
+        end as store_score,
+        criteria.store_query is null as is_any_store,
+        criteria.min_store_similarity
     from stores
     cross join criteria
+),
+
+-- A mistyped name is often close to several stores ('Shadyside', 'Shadyside II'); the store
+-- evidence of a receipt is its store's similarity relative to the best-matching store's, so the
+-- page is not shared with receipts of stores the name fits less well.
+store_evidence as (
+    select
+        candidate_stores.store_id,
+        candidate_stores.store_score,
+        case
+            when candidate_stores.store_score is not null
+                then greatest(
+                    0.0,
+                    1.0 - (
+                        max(candidate_stores.store_score) over ()
+                        - candidate_stores.store_score
+                    ) / {{ var('lookup_store_score_margin') }}
+                )
+        end as store_evidence
+    from candidate_stores
+    where
+        candidate_stores.is_any_store
+        or candidate_stores.store_score >= candidate_stores.min_store_similarity
 ),
 
 candidate_receipts as (
@@ -183,18 +218,16 @@ candidate_receipts as (
         receipts.customer_id,
         receipts.transaction_date,
         receipts.transaction_local_at,
-        candidate_stores.store_score,
+        store_evidence.store_score,
+        store_evidence.store_evidence,
         abs(date_diff('day', criteria.around_date, receipts.transaction_date)) as days_off,
         abs(receipts.total - criteria.around_amount) as amount_off,
         criteria.date_window_days,
         criteria.amount_window
     from receipts
-    inner join candidate_stores
-        on receipts.store_id = candidate_stores.store_id
+    inner join store_evidence
+        on receipts.store_id = store_evidence.store_id
     cross join criteria
-    where
-        criteria.store_query is null
-        or candidate_stores.store_score >= criteria.min_store_similarity
 ),
 
 receipt_product_hits as (
@@ -219,18 +252,24 @@ scored as (
                     coalesce(receipt_product_hits.matched_words, 0)
                     / product_criteria.criteria_count
         end as product_score,
+        -- Closeness of the date and of the total: a Gaussian kernel whose tolerance (days,
+        -- amount_window) is two standard deviations, so a day or a few dollars off costs
+        -- little and the window's edge much. A total right to the cent scores 1, any other at
+        -- most lookup_inexact_amount_share.
         case
             when candidate_receipts.days_off is not null
-                then
-                    1.0 - candidate_receipts.days_off
-                    / (candidate_receipts.date_window_days + 1.0)
+                then exp(-0.5 * power(
+                    candidate_receipts.days_off
+                    / greatest(candidate_receipts.date_window_days / 2.0, 0.5), 2
+                ))
         end as date_score,
         case
+            when candidate_receipts.amount_off < 0.005 then 1.0
             when candidate_receipts.amount_off is not null
-                then 1.0 - coalesce(
-                    candidate_receipts.amount_off / nullif(candidate_receipts.amount_window, 0),
-                    0
-                )
+                then {{ var('lookup_inexact_amount_share') }} * exp(-0.5 * power(
+                    candidate_receipts.amount_off
+                    / greatest(candidate_receipts.amount_window / 2.0, 0.005), 2
+                ))
         end as amount_score
     from candidate_receipts
     cross join product_criteria
@@ -242,10 +281,21 @@ scored as (
 weighted as (
     select
         *,
-        {{ var('lookup_store_weight') }} * coalesce(store_score, 0)
-        + {{ var('lookup_date_weight') }} * coalesce(date_score, 0)
-        + {{ var('lookup_amount_weight') }} * coalesce(amount_score, 0)
-        + {{ var('lookup_product_weight') }} * coalesce(product_score, 0) as weighted_score_sum,
+        -- Weighted geometric mean: the evidence of each criterion multiplies (a receipt far
+        -- off on one criterion cannot make up for it on another), floored at 1e-6;
+        -- a criterion not given counts 0 with weight 0.
+        {{ var('lookup_store_weight') }} * case
+            when store_evidence is not null then ln(greatest(store_evidence, 1e-6)) else 0
+        end
+        + {{ var('lookup_date_weight') }} * case
+            when date_score is not null then ln(greatest(date_score, 1e-6)) else 0
+        end
+        + {{ var('lookup_amount_weight') }} * case
+            when amount_score is not null then ln(greatest(amount_score, 1e-6)) else 0
+        end
+        + {{ var('lookup_product_weight') }} * case
+            when product_score is not null then ln(greatest(product_score, 1e-6)) else 0
+        end as weighted_log_score_sum,
         {{ var('lookup_store_weight') }} * case when store_score is not null then 1 else 0 end
         + {{ var('lookup_date_weight') }} * case when date_score is not null then 1 else 0 end
         + {{ var('lookup_amount_weight') }}
@@ -258,7 +308,8 @@ weighted as (
 ranked as (
     select
         *,
-        coalesce(weighted_score_sum / nullif(weight_sum, 0), 1.0) as lookup_score
+        coalesce(exp(weighted_log_score_sum / nullif(weight_sum, 0)), 1.0) as lookup_score,
+        count(*) over () as candidate_count
     from weighted
 ),
 
@@ -286,7 +337,8 @@ final as (
         round(store_score, 4) as store_score,
         round(date_score, 4) as date_score,
         round(amount_score, 4) as amount_score,
-        round(product_score, 4) as product_score
+        round(product_score, 4) as product_score,
+        candidate_count
     from ranked
 )
 

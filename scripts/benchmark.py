@@ -39,6 +39,9 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from cx_warehouse import cli  # noqa: E402
 PAGE = os.sysconf("SC_PAGE_SIZE")
 MIB = 1024 * 1024
 #: Nodes listed per step in a run's table (the slowest first).
@@ -313,11 +316,13 @@ def medians(runs: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--generator-scales", type=float, nargs="*", default=None,
+    parser = cli.Parser(prog="benchmark.py", description=__doc__.splitlines()[0])
+    parser.add_argument("--generator-scales",
+                        type=cli.number(positive=True, maximum=10_000, example=100), nargs="*", default=None,
                         help="scales at which to time the generator (default: 1 100; none "
                              "with --profile)")
-    parser.add_argument("--build-scales", type=float, nargs="*", default=None,
+    parser.add_argument("--build-scales",
+                        type=cli.number(positive=True, maximum=10_000, example=1), nargs="*", default=None,
                         help="scales at which to time the build recipe (default: 1; none with "
                              "--profile)")
     parser.add_argument("--profile", choices=["large"], default=None,
@@ -326,7 +331,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--incremental", action="store_true",
                         help="after the full build: a no-change build, then one new daily "
                              "batch (needs cx_warehouse.loads)")
-    parser.add_argument("--runs", type=int, default=1,
+    parser.add_argument("--runs", type=cli.integer(minimum=1, example=2), default=1,
                         help="runs of each dataset; with 2 or more the medians are printed "
                              "(default: 1)")
     parser.add_argument("--work-dir", type=Path, default=None,
@@ -335,14 +340,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=REPO / "target" / "benchmarks.json",
                         help="where to write the JSON results")
     args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error(f"--runs {args.runs}: give 1 or more runs")
-    for name in ("generator_scales", "build_scales"):
-        values = getattr(args, name) or []
-        bad = [value for value in values if not 0 < value < float("inf")]
-        if bad:
-            parser.error(f"--{name.replace('_', '-')} {bad[0]:g}: scales must be positive "
-                         "finite numbers, e.g. 1 or 10")
     if args.generator_scales is None:
         args.generator_scales = [] if args.profile else [1, 100]
     if args.build_scales is None:

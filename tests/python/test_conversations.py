@@ -595,12 +595,65 @@ def test_email_sla_deadline_follows_priority(con):
 
 
 def test_sentiment_thresholds_and_confidence():
-    labels = E.sentiment_label([0.05, 0.0499, -0.05, -0.0499, float("nan")])
-    assert list(labels) == ["positive", "neutral", "negative", "neutral", None]
-    confidence = E.sentiment_confidence([0.0, 0.05, 0.5, 0.9, -0.275, 0.025])
-    assert list(confidence) == [1.0, 0.5, 1.0, 1.0, 0.75, 0.75]
+    # A text's label is a forced choice; a conversation mean keeps its +-0.25 band.
+    labels = E.sentiment_label([0.05, 0.0001, -0.05, 0.0, float("nan")])
+    assert list(labels) == ["positive", "positive", "negative", "neutral", None]
     conversation = E.sentiment_label([0.25, 0.2, -0.3], E.CONVERSATION_SENTIMENT_THRESHOLD)
     assert list(conversation) == ["positive", "neutral", "negative"]
+    # Polar confidence grows with the compound; neutral depends on its evidence.
+    confidence = E.sentiment_confidence([0.1, 0.9, -0.9, 0.0, 0.0], evidence=[2, 2, 2, 1, 0])
+    assert confidence[0] < confidence[1] == confidence[2]
+    assert confidence[3] == E.NEUTRAL_EVIDENCE_CONFIDENCE
+    assert confidence[4] == E.NO_EVIDENCE_CONFIDENCE < E.NEUTRAL_EVIDENCE_CONFIDENCE
+
+
+@pytest.mark.parametrize("text", [
+    "Doesn't hold charge.", "Mic doesn't work.", "Battery life is short.",
+    "It stopped working after a week.", "My package never arrived.",
+    "Still waiting for the refund.", "The screen was broken.", "You charged me twice.",
+])
+def test_complaint_wording_without_sentiment_words_is_negative(text):
+    compound, evidence = E.sentiment_scores([text])
+    assert E.sentiment_label(compound)[0] == "negative" and evidence[0] == 2
+
+
+@pytest.mark.parametrize("text", [
+    "I had no complaints.", "Never had a problem with it.", "It holds a charge for days.",
+    "The case was not broken.",
+])
+def test_negated_complaints_and_praise_cues_are_positive(text):
+    assert E.sentiment_label(E.sentiment_compound([text]))[0] == "positive"
+
+
+def test_booster_intensifies_a_cue():
+    plain, boosted = E.sentiment_compound(["It doesn't work.", "It really doesn't work."])
+    assert boosted < plain < 0
+
+
+def test_neutral_needs_evidence_and_no_evidence_goes_to_review():
+    texts = ["Can you check order ORD-1234567?", "I mean the blue one."]
+    compound, evidence = E.sentiment_scores(texts)
+    assert list(E.sentiment_label(compound)) == ["neutral"] * 2
+    assert list(evidence) == [1, 0]
+    confidence = E.sentiment_confidence(compound, evidence=evidence)
+    threshold = PROJECT_VARS["review_confidence_threshold"]
+    assert confidence[1] < threshold <= confidence[0]
+    email = E.enrich_emails(pd.DataFrame({
+        "email_id": ["E1"], "subject_redacted": [""], "body_redacted": ["I mean the blue one."]}))
+    assert email["sentiment_confidence"][0] < threshold  # needs_human_review takes it
+
+
+def test_intent_cues_know_negation_and_word_sense():
+    intents, _ = E.intent_from_scores(E.intent_scores([
+        "I had NO complaints, the staff was great.",
+        "The headset doesn't hold charge anymore.",
+        "I want to complain, the cashier was rude.",
+        "Why is there a charge on my card?",
+    ]))
+    assert intents[0] is None
+    assert intents[1] == "technical_issue"
+    assert intents[2] == "complaint"
+    assert intents[3] == "billing"
 
 
 def test_vader_scores_redacted_text():

@@ -2,7 +2,7 @@
 
 Reads only the redacted description (staging has replaced emails, phones, cards, CPF and CNPJ
 with tokens) and scores it with the project's shared enrichment code
-(cx_warehouse.enrichment: VADER compound, labelled with VADER's own +-0.05 thresholds), the same
+(cx_warehouse.enrichment: VADER plus failure/praise cues, forced-choice label), the same
 scorer as the chat and email marts, so a "negative" ticket means what a negative email means.
 """
 
@@ -19,12 +19,12 @@ def model(dbt, session):
         .order("ticket_id")
         .df()
     )
-    compound = enrichment.sentiment_compound(tickets["description_redacted"].tolist())
+    compound, evidence = enrichment.sentiment_scores(tickets["description_redacted"].tolist())
     return pd.DataFrame(
         {
             "ticket_id": tickets["ticket_id"].astype(str),
             "sentiment_label": pd.Series(enrichment.sentiment_label(compound), dtype=object),
             "sentiment_compound": compound.astype(float),
-            "sentiment_confidence": enrichment.sentiment_confidence(compound).astype(float),
+            "sentiment_confidence": enrichment.sentiment_confidence(compound, evidence=evidence).astype(float),
         }
     )

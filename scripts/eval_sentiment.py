@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Measure the sentiment enrichment on public, labelled, real customer text.
+
+    python scripts/eval_sentiment.py [--json target/eval_sentiment.json] [--no-fail]
+
+Reads the tweets bundled in the `eval` extra's data package (cx_warehouse/sentiment_eval.py
+names it; nothing is downloaded) and scores them with the same function the dbt models call
+(cx_warehouse.enrichment.sentiment_scores). For the airline part (development: the cues and the
+confidence calibration were written and fitted there) and the other part (check, never tuned
+on) it prints:
+
+- two-class accuracy on the negative and positive tweets (a neutral answer counts as wrong),
+  negative-class recall and the share answered neutral, beside plain VADER (forced choice:
+  the sign of the compound; and VADER's +-0.05 band);
+- calibration: accuracy per confidence band.
+
+Exits 1 when the bars (two-class accuracy >= 0.82, negative recall >= 0.75, on both parts)
+are missed, unless --no-fail. The held-out Amazon part of the UCI "Sentiment Labelled
+Sentences" set is never read (the loader refuses it by name).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cx_warehouse import enrichment as E
+from cx_warehouse import sentiment_eval as S
+
+ACCURACY_BAR = 0.82
+NEGATIVE_RECALL_BAR = 0.75
+BANDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", type=Path, default=None,
+                        help="also write the figures to this JSON file")
+    parser.add_argument("--no-fail", action="store_true",
+                        help="exit 0 even when a bar is missed (print only)")
+    return parser.parse_args(argv)
+
+
+def measure(frame: pd.DataFrame) -> dict:
+    texts = frame["text"].tolist()
+    truth = frame["sentiment"].to_numpy()
+    compound, evidence = E.sentiment_scores(texts)
+    labels = E.sentiment_label(compound)
+    confidence = E.sentiment_confidence(compound, evidence=evidence)
+    negative = truth == "negative"
+    vader = np.array([E._analyzer().polarity_scores(text)["compound"] for text in texts])
+    forced = np.where(vader > 0, "positive", np.where(vader < 0, "negative", "neutral"))
+    banded = np.where(vader >= 0.05, "positive", np.where(vader <= -0.05, "negative", "neutral"))
+    correct = labels == truth
+    bands = []
+    for low, high in zip(BANDS[:-1], BANDS[1:]):
+        inside = (confidence >= low) & (confidence < high)
+        bands.append({"band": f"{low:.1f}-{min(high, 1.0):.1f}", "n": int(inside.sum()),
+                      "accuracy": round(float(correct[inside].mean()), 3) if inside.any()
+                      else None})
+    return {
+        "n": len(frame),
+        "accuracy": round(float(correct.mean()), 3),
+        "negative_recall": round(float((labels[negative] == "negative").mean()), 3),
+        "neutral_share": round(float((labels == "neutral").mean()), 3),
+        "no_evidence_share": round(float((evidence == 0).mean()), 3),
+        "vader_forced_choice_accuracy": round(float((forced == truth).mean()), 3),
+        "vader_band_accuracy": round(float((banded == truth).mean()), 3),
+        "calibration": bands,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        parts = S.load_parts()
+    except S.DatasetMissing as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    results = {"dataset": f"{S.DATASET_PACKAGE} {S.DATASET_VERSION} ({S.DATASET_FILE})"}
+    missed = []
+    for name, role in (("airline", "development"), ("other", "check")):
+        figures = measure(S.two_class(parts[name]))
+        figures["role"] = role
+        results[name] = figures
+        print(f"{name} ({role}), {figures['n']} negative/positive tweets: accuracy "
+              f"{figures['accuracy']:.3f}, negative recall {figures['negative_recall']:.3f}, "
+              f"answered neutral {figures['neutral_share']:.3f} (no evidence "
+              f"{figures['no_evidence_share']:.3f}); plain VADER forced choice "
+              f"{figures['vader_forced_choice_accuracy']:.3f}, +-0.05 band "
+              f"{figures['vader_band_accuracy']:.3f}")
+        for band in figures["calibration"]:
+            accuracy = "-" if band["accuracy"] is None else f"{band['accuracy']:.3f}"
+            print(f"    confidence {band['band']}: n={band['n']:>6}  accuracy {accuracy}")
+        if figures["accuracy"] < ACCURACY_BAR:
+            missed.append(f"{name} accuracy {figures['accuracy']:.3f} < {ACCURACY_BAR}")
+        if figures["negative_recall"] < NEGATIVE_RECALL_BAR:
+            missed.append(f"{name} negative recall {figures['negative_recall']:.3f} < "
+                          f"{NEGATIVE_RECALL_BAR}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+    for line in missed:
+        print(f"bar missed: {line}", file=sys.stderr)
+    return 1 if missed and not args.no_fail else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

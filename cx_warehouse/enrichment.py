@@ -36,6 +36,7 @@ account question still counts as a technical issue).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -295,6 +296,7 @@ def _analyzer() -> Any:
 
 # VADER's normalisation constant: compound = s / sqrt(s^2 + alpha) for a valence sum s.
 _VADER_ALPHA = 15.0
+_SQRT_ALPHA = math.sqrt(_VADER_ALPHA)
 # Valence (VADER lexicon units; VADER's "bad" is -2.5) of one service/product-failure cue.
 FAILURE_CUE_VALENCE = -2.0
 PRAISE_CUE_VALENCE = 2.0
@@ -400,11 +402,11 @@ def _score_one(text: str, polarity: Any, cues: _SentimentCueMatcher) -> tuple[fl
     """(compound, evidence) of one text; evidence 2 = polar, 1 = neutral evidence, 0 = none."""
     vader = polarity(text)
     compound = min(max(vader["compound"], -0.9999), 0.9999)
-    total = compound * np.sqrt(_VADER_ALPHA) / np.sqrt(1.0 - compound * compound)
+    total = compound * _SQRT_ALPHA / math.sqrt(1.0 - compound * compound)
     lowered = text.lower()
     total += cues.valence(lowered)
     if total != 0.0:
-        return total / np.sqrt(total * total + _VADER_ALPHA), 2
+        return total / math.sqrt(total * total + _VADER_ALPHA), 2
     # Polar words that cancel ("good screen, bad battery") are evidence of a mixed, neutral
     # text; so are a question, a request or an identifier in a text without polar words.
     mixed = vader["pos"] > 0 and vader["neg"] > 0

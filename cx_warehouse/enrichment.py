@@ -36,9 +36,11 @@ account question still counts as a technical issue).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -59,11 +61,11 @@ SENTIMENT_LABELS: tuple[str, ...] = ("negative", "neutral", "positive")
 # A text's label is a forced choice: any polar evidence decides (threshold 0, exclusive);
 # neutral only on evidence of neutrality, or on no evidence at all, with low confidence.
 MESSAGE_SENTIMENT_THRESHOLD = 0.0
-# Calibration of a polar label's confidence, P(right) = logistic(a + b * |compound|), and
-# the confidence of a neutral label with / without evidence. Fitted and written by
-# scripts/train_sentiment_calibration.py on public data (see the README); not on the
-# synthetic data and never on the held-out evaluation part.
-POLAR_CONFIDENCE_CALIBRATION: tuple[float, float] = (-0.309, 2.097)
+# A polar label's confidence is the trained model's probability that it is right,
+# sigmoid(|logit|) = (1 + |compound|) / 2 (the model: cx_warehouse/sentiment_model.json, fitted
+# by scripts/train_sentiment_model.py on public data, see the README; not on the synthetic
+# data and never on the held-out evaluation part). A neutral label has a fixed confidence
+# with / without evidence of neutrality.
 NEUTRAL_EVIDENCE_CONFIDENCE = 0.8
 NO_EVIDENCE_CONFIDENCE = 0.34
 # A conversation's overall sentiment is the mean compound of the customer's messages; the mean
@@ -398,15 +400,93 @@ def _sentiment_matcher() -> _SentimentCueMatcher:
     return _SENTIMENT_MATCHER
 
 
-def _score_one(text: str, polarity: Any, cues: _SentimentCueMatcher) -> tuple[float, int]:
+# The trained layer on top of the lexicon: a logistic regression over a few lexicon features
+# (the VADER + cue compound, VADER's own compound, the cue valence, '!' and '?') and the words
+# and word pairs of the text, a word inside a negated clause marked ``not_``. Weights are
+# fitted offline on public labelled sentences (scripts/train_sentiment_model.py) and stored
+# in a small JSON file; scoring is a dictionary look-up per token.
+SENTIMENT_MODEL_PATH = Path(__file__).with_name("sentiment_model.json")
+SENTIMENT_DENSE_FEATURES: tuple[str, ...] = (
+    "bias", "lexicon_compound", "vader_compound", "cue_valence", "exclamation", "question")
+# A text without lexicon or cue evidence gets a polar label from its words alone only when
+# the sum of its word weights (bias and lexicon features left out) reaches this size; below it
+# the text stays neutral (with or without evidence). Chosen on the Amazon dev half and the
+# synthetic messages (0.25 .. 1.0): lower labels more review sentences, higher keeps more of
+# the factual customer-service messages neutral.
+WORDS_ONLY_MIN_LOGIT = 0.5
+_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_CLAUSE = re.compile(r"[.,;:!?()\[\]\"\n]+|\bbut\b|\s-\s|--")
+_NEGATOR_TOKEN = re.compile(
+    r"(?:not|no|never|nothing|nobody|none|neither|nor|without|hardly|cannot|[a-z]+n't"
+    r"|(?:do|does|did|is|was|are|were|ca|wo|could|would|should|has|have|had)nt)\Z")
+
+
+def sentiment_tokens(lowered: str) -> set[str]:
+    """The model's tokens of a lower-cased text: words, adjacent word pairs, ``<neg>`` for a
+    negator and ``not_<word>`` for a word after a negator in the same clause."""
+    tokens: set[str] = set()
+    add, negator = tokens.add, _NEGATOR_TOKEN.match
+    for clause in _CLAUSE.split(lowered.replace("\u2019", "'")):
+        negated, previous = False, None
+        for word in _TOKEN.findall(clause):
+            if negator(word):
+                add("<neg>")
+                negated = True
+            else:
+                add("not_" + word if negated else word)
+            if previous is not None:
+                add(previous + " " + word)
+            previous = word
+    return tokens
+
+
+class _SentimentModel:
+    def __init__(self, path: Path = SENTIMENT_MODEL_PATH) -> None:
+        model = json.loads(path.read_text(encoding="utf-8"))
+        dense = model["dense"]
+        self.dense = tuple(float(dense[name]) for name in SENTIMENT_DENSE_FEATURES)
+        self.tokens: dict[str, float] = {key: float(value)
+                                         for key, value in model["tokens"].items()}
+        self.version = str(model["version"])
+
+    def word_logit(self, lowered: str) -> float:
+        weights = self.tokens
+        return sum(weights.get(token, 0.0) for token in sentiment_tokens(lowered))
+
+
+_SENTIMENT_MODEL: _SentimentModel | None = None
+
+
+def _sentiment_model() -> _SentimentModel:
+    global _SENTIMENT_MODEL
+    if _SENTIMENT_MODEL is None:
+        _SENTIMENT_MODEL = _SentimentModel()
+    return _SENTIMENT_MODEL
+
+
+def sentiment_dense_features(text: str, vader: dict[str, float],
+                             cue_valence: float) -> tuple[float, ...]:
+    """The lexicon features of one text, in SENTIMENT_DENSE_FEATURES order."""
+    compound = min(max(vader["compound"], -0.9999), 0.9999)
+    total = compound * _SQRT_ALPHA / math.sqrt(1.0 - compound * compound) + cue_valence
+    lexicon = total / math.sqrt(total * total + _VADER_ALPHA)
+    return (1.0, lexicon, vader["compound"], math.tanh(cue_valence / 2.0),
+            1.0 if "!" in text else 0.0, 1.0 if "?" in text else 0.0)
+
+
+def _score_one(text: str, polarity: Any, cues: _SentimentCueMatcher,
+               model: _SentimentModel) -> tuple[float, int]:
     """(compound, evidence) of one text; evidence 2 = polar, 1 = neutral evidence, 0 = none."""
     vader = polarity(text)
-    compound = min(max(vader["compound"], -0.9999), 0.9999)
-    total = compound * _SQRT_ALPHA / math.sqrt(1.0 - compound * compound)
     lowered = text.lower()
-    total += cues.valence(lowered)
-    if total != 0.0:
-        return total / math.sqrt(total * total + _VADER_ALPHA), 2
+    cue_valence = cues.valence(lowered)
+    features = sentiment_dense_features(text, vader, cue_valence)
+    words = model.word_logit(lowered)
+    logit = words + sum(weight * value for weight, value in zip(model.dense, features))
+    # Lexicon or cue evidence, or words that alone reach WORDS_ONLY_MIN_LOGIT: the model
+    # decides the side (forced choice).
+    if features[1] != 0.0 or abs(words) >= WORDS_ONLY_MIN_LOGIT:
+        return math.tanh(logit / 2.0), 2
     # Polar words that cancel ("good screen, bad battery") are evidence of a mixed, neutral
     # text; so are a question, a request or an identifier in a text without polar words.
     mixed = vader["pos"] > 0 and vader["neg"] > 0
@@ -414,21 +494,38 @@ def _score_one(text: str, polarity: Any, cues: _SentimentCueMatcher) -> tuple[fl
 
 
 def sentiment_scores(texts: Sequence[str | None]) -> tuple[np.ndarray, np.ndarray]:
-    """(compound, evidence) per text: VADER's valence sum plus the failure/praise cues.
+    """(compound, evidence) per text: the trained model over VADER, the cues and the words.
 
-    compound is in -1 .. 1 like VADER's; evidence is 2 when the text has polar evidence, 1 when
-    it has evidence of neutrality (cancelling polar words, a question, a request, an
-    identifier), 0 when it has none (null and empty texts too). Equal texts are scored once.
+    compound is in -1 .. 1, ``tanh(logit / 2) = 2 P(positive) - 1`` for a polar text and 0 for
+    a neutral one; evidence is 2 when the text has polar evidence (lexicon or cue words, or
+    words alone that reach WORDS_ONLY_MIN_LOGIT), 1 when it has evidence of neutrality
+    (cancelling polar words, a question, a request, an identifier), 0 when it has none (null
+    and empty texts too). Equal texts are scored once.
     """
     series = pd.Series(list(texts), dtype=object).fillna("")
     if len(series) == 0:
         return np.zeros(0), np.zeros(0, dtype=int)
     codes, uniques = pd.factorize(series)
-    polarity, cues = _analyzer().polarity_scores, _sentiment_matcher()
-    scored = [_score_one(text, polarity, cues) if text else (0.0, 0) for text in uniques]
+    polarity, cues, model = _analyzer().polarity_scores, _sentiment_matcher(), _sentiment_model()
+    scored = [_score_one(text, polarity, cues, model) if text else (0.0, 0) for text in uniques]
     compound = np.fromiter((value for value, _ in scored), dtype=float, count=len(scored))
     evidence = np.fromiter((kind for _, kind in scored), dtype=int, count=len(scored))
     return compound[codes], evidence[codes]
+
+
+def sentiment_evidence(text: str, top_n: int = 5) -> list[tuple[str, float]]:
+    """The features that decided a text's sentiment, largest contribution to the logit first:
+    ``[("lexicon_compound", -1.9), ("not_work", -0.8), ...]`` (positive pushes positive)."""
+    vader = _analyzer().polarity_scores(text)
+    lowered = text.lower()
+    model = _sentiment_model()
+    features = sentiment_dense_features(text, vader, _sentiment_matcher().valence(lowered))
+    parts = [(name, weight * value) for name, weight, value
+             in zip(SENTIMENT_DENSE_FEATURES, model.dense, features) if name != "bias"]
+    parts += [(token, model.tokens[token]) for token in sentiment_tokens(lowered)
+              if token in model.tokens]
+    parts = [(name, round(value, 3)) for name, value in parts if value != 0.0]
+    return sorted(parts, key=lambda part: -abs(part[1]))[:top_n]
 
 
 def sentiment_compound(texts: Sequence[str | None]) -> np.ndarray:
@@ -459,12 +556,11 @@ def sentiment_confidence(compound: np.ndarray | Sequence[float],
                          evidence: np.ndarray | Sequence[int] | None = None) -> np.ndarray:
     """Confidence of the label.
 
-    With `evidence` (a text's own label, from sentiment_scores): a polar label's calibrated
-    probability of being right, ``1 / (1 + exp(-(a + b * |compound|)))`` with (a, b) =
-    POLAR_CONFIDENCE_CALIBRATION, fitted on public labelled review/service sentences by
-    scripts/train_sentiment_calibration.py; NEUTRAL_EVIDENCE_CONFIDENCE for a neutral label
-    with evidence of neutrality; NO_EVIDENCE_CONFIDENCE (below the review threshold) for a
-    text without evidence.
+    With `evidence` (a text's own label, from sentiment_scores): a polar label's probability
+    of being right under the trained model, ``(1 + |compound|) / 2`` (compound is
+    ``2 P(positive) - 1``); NEUTRAL_EVIDENCE_CONFIDENCE for a neutral label with evidence of
+    neutrality; NO_EVIDENCE_CONFIDENCE (below the review threshold) for a text without
+    evidence.
 
     Without `evidence` (a conversation's mean): 0.5 at the threshold, rising linearly to 1
     at `full_margin` beyond it; neutral 1 at 0 falling to 0.5 at +-threshold.
@@ -473,8 +569,7 @@ def sentiment_confidence(compound: np.ndarray | Sequence[float],
     magnitude = np.abs(values)
     if evidence is not None:
         kind = np.asarray(evidence, dtype=int)
-        a, b = POLAR_CONFIDENCE_CALIBRATION
-        polar = 1.0 / (1.0 + np.exp(-(a + b * magnitude)))
+        polar = (1.0 + magnitude) / 2.0
         confidence = np.where(kind == 2, polar, np.where(
             kind == 1, NEUTRAL_EVIDENCE_CONFIDENCE, NO_EVIDENCE_CONFIDENCE))
         return np.round(confidence, 4)

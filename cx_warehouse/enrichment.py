@@ -483,9 +483,11 @@ def _score_one(text: str, polarity: Any, cues: _SentimentCueMatcher,
     features = sentiment_dense_features(text, vader, cue_valence)
     words = model.word_logit(lowered)
     logit = words + sum(weight * value for weight, value in zip(model.dense, features))
-    # Lexicon or cue evidence, or words that alone reach WORDS_ONLY_MIN_LOGIT: the model
-    # decides the side (forced choice).
-    if features[1] != 0.0 or abs(words) >= WORDS_ONLY_MIN_LOGIT:
+    # Lexicon or cue evidence, or (in a text that is not a question, a request or an
+    # identifier) words that alone reach WORDS_ONLY_MIN_LOGIT: the model decides the side
+    # (forced choice).
+    if features[1] != 0.0 or (abs(words) >= WORDS_ONLY_MIN_LOGIT
+                              and not _NEUTRAL_EVIDENCE.search(lowered)):
         return math.tanh(logit / 2.0), 2
     # Polar words that cancel ("good screen, bad battery") are evidence of a mixed, neutral
     # text; so are a question, a request or an identifier in a text without polar words.

@@ -810,3 +810,28 @@ def test_review_rule_is_one_rule_for_chats_and_emails(con):
     ).df()
     low_intent = reasons["review_reasons"].str.contains("low_intent_confidence")
     assert (low_intent == (reasons["intent_confidence"].fillna(0) < threshold)).all()
+
+
+def test_sentiment_evidence_lists_what_decided_the_label():
+    text = "Mic doesn't work, total waste of money."
+    evidence = E.sentiment_evidence(text, top_n=3)
+    assert E.sentiment_label(E.sentiment_compound([text]))[0] == "negative"
+    assert evidence and evidence[0][1] < 0  # the strongest contribution pushes negative
+    assert [abs(value) for _, value in evidence] == sorted(
+        (abs(value) for _, value in evidence), reverse=True)
+
+
+def test_sentiment_model_tokens_mark_negated_words():
+    tokens = E.sentiment_tokens("it does not work, but the case is nice")
+    assert {"<neg>", "not_work", "nice", "does not"} <= tokens
+    assert "not_nice" not in tokens and "work" not in tokens
+
+
+def test_eval_loader_refuses_the_held_out_file(tmp_path):
+    from cx_warehouse import sentiment_eval as S
+
+    held_out = tmp_path / "amazon_cells_labelled.txt"
+    held_out.write_text("id\tsentiment\ttext\n1\t1\tfine\n")
+    with pytest.raises(ValueError, match="held-out"):
+        S.read_ground_truth(held_out)
+    assert S.split_of("tweets", "1") == S.split_of("tweets", "1")

@@ -515,6 +515,19 @@ def sentiment_scores(texts: Sequence[str | None]) -> tuple[np.ndarray, np.ndarra
     return compound[codes], evidence[codes]
 
 
+def sentiment_model_logit(texts: Sequence[str]) -> np.ndarray:
+    """The trained model's logit per text before the neutral rule (for evaluation: the sign is
+    the model's forced choice even where sentiment_scores answers neutral)."""
+    polarity, cues, model = _analyzer().polarity_scores, _sentiment_matcher(), _sentiment_model()
+    logits = []
+    for text in texts:
+        lowered = text.lower()
+        features = sentiment_dense_features(text, polarity(text), cues.valence(lowered))
+        logits.append(model.word_logit(lowered)
+                      + sum(weight * value for weight, value in zip(model.dense, features)))
+    return np.asarray(logits, dtype=float)
+
+
 def sentiment_evidence(text: str, top_n: int = 5) -> list[tuple[str, float]]:
     """The features that decided a text's sentiment, largest contribution to the logit first:
     ``[("lexicon_compound", -1.9), ("not_work", -0.8), ...]`` (positive pushes positive)."""

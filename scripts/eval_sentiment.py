@@ -59,6 +59,8 @@ def measure(frame: pd.DataFrame) -> dict:
     forced = np.where(vader > 0, "positive", np.where(vader < 0, "negative", "neutral"))
     banded = np.where(vader >= 0.05, "positive", np.where(vader <= -0.05, "negative", "neutral"))
     correct = labels == truth
+    model_sign = np.where(E.sentiment_model_logit(texts) > 0, "positive", "negative")
+    answered = labels != "neutral"
     bands = []
     for low, high in zip(BANDS[:-1], BANDS[1:]):
         inside = (confidence >= low) & (confidence < high)
@@ -70,6 +72,8 @@ def measure(frame: pd.DataFrame) -> dict:
         "accuracy": round(float(correct.mean()), 3),
         "negative_recall": round(float((labels[negative] == "negative").mean()), 3),
         "neutral_share": round(float((labels == "neutral").mean()), 3),
+        "accuracy_when_polar": round(float(correct[answered].mean()), 3),
+        "model_forced_choice_accuracy": round(float((model_sign == truth).mean()), 3),
         "no_evidence_share": round(float((evidence == 0).mean()), 3),
         "vader_forced_choice_accuracy": round(float((forced == truth).mean()), 3),
         "vader_band_accuracy": round(float((banded == truth).mean()), 3),
@@ -98,7 +102,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"{figures['accuracy']:.3f}, negative recall "
                   f"{figures['negative_recall']:.3f}, answered neutral "
                   f"{figures['neutral_share']:.3f} (no evidence "
-                  f"{figures['no_evidence_share']:.3f}); plain VADER forced choice "
+                  f"{figures['no_evidence_share']:.3f}), accuracy when polar "
+                  f"{figures['accuracy_when_polar']:.3f}; the model's own forced choice "
+                  f"{figures['model_forced_choice_accuracy']:.3f}; plain VADER forced choice "
                   f"{figures['vader_forced_choice_accuracy']:.3f}, +-0.05 band "
                   f"{figures['vader_band_accuracy']:.3f}")
             for band in figures["calibration"]:

@@ -32,7 +32,7 @@ from tqdm import tqdm
 from cx_warehouse import enrichment as E
 from cx_warehouse import sentiment_eval as S
 
-MIN_COUNT = 2
+MIN_COUNT = 3
 L2 = 10.0
 KEEP_TOKENS = 3000
 CV_GRID = [(2, 3.0, None), (2, 10.0, None), (2, 30.0, None), (2, 10.0, 1500),

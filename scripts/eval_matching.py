@@ -40,7 +40,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from cx_warehouse import matching, matching_eval  # noqa: E402
+from cx_warehouse import cli, matching, matching_eval  # noqa: E402
 
 
 def parse_sets(text: str) -> list[str]:
@@ -66,8 +66,8 @@ def parse_scales(text: str) -> list[float]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = cli.Parser(prog="eval_matching.py",
+                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", type=parse_sets, default=list(matching_eval.FEBRL_SETS),
                         help="FEBRL sets to run (default febrl1,febrl2,febrl3)")
     parser.add_argument("--no-febrl", action="store_true", help="skip the FEBRL sets")
@@ -75,17 +75,19 @@ def build_parser() -> argparse.ArgumentParser:
                         help="generator scales for the project's own data (default 1)")
     parser.add_argument("--no-generated", action="store_true",
                         help="skip the project's generated data")
-    parser.add_argument("--seed", type=int, default=42, help="generator seed (default 42)")
+    parser.add_argument("--seed", type=cli.integer(minimum=0, example=42), default=42, help="generator seed (default 42)")
     parser.add_argument("--work-dir", type=Path, default=REPO / "data" / "eval",
                         help="where generated data is written (default data/eval)")
-    parser.add_argument("--warehouse", type=Path,
+    parser.add_argument("--warehouse", type=cli.existing_file,
                         help="also measure the matching records of this built warehouse")
-    parser.add_argument("--truth-dir", type=Path,
+    parser.add_argument("--truth-dir", type=cli.existing_dir,
                         help="the truth directory of --warehouse's data (required with it)")
     parser.add_argument("--out", type=Path, help="JSON output (default WORK_DIR/matching.json)")
-    parser.add_argument("--min-precision", type=float, default=0.97,
+    parser.add_argument("--min-precision", type=cli.number(minimum=0, maximum=1, example=0.97),
+                        default=0.97,
                         help="precision bar at tier high (default 0.97)")
-    parser.add_argument("--min-recall", type=float, default=0.95,
+    parser.add_argument("--min-recall", type=cli.number(minimum=0, maximum=1, example=0.95),
+                        default=0.95,
                         help="recall bar at tier high (default 0.95)")
     return parser
 

@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cx_warehouse import cli
 from cx_warehouse import enrichment as E
 from cx_warehouse import sentiment_eval as S
 
@@ -41,7 +42,7 @@ BANDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = cli.Parser(prog="eval_sentiment.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", type=Path, default=None,
                         help="also write the figures to this JSON file")
     parser.add_argument("--no-fail", action="store_true",

@@ -33,7 +33,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from cx_warehouse import matching  # noqa: E402
+from cx_warehouse import cli, matching  # noqa: E402
 from cx_warehouse.lookup import project_var  # noqa: E402
 
 FORMATS = ("csv", "json", "parquet")
@@ -55,14 +55,14 @@ def default_warehouse() -> Path:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--source", type=Path, required=True, help="the incoming records file")
+    parser = cli.Parser(prog="match_customers.py",
+                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--source", type=cli.existing_file, required=True, help="the incoming records file")
     parser.add_argument("--format", choices=FORMATS,
                         help="file format (default: from the extension)")
     parser.add_argument("--warehouse", type=Path,
                         help="DuckDB file (default: $CX_WAREHOUSE_PATH or data/warehouse.duckdb)")
-    parser.add_argument("--top", type=int, default=3,
+    parser.add_argument("--top", type=cli.integer(minimum=1, maximum=100, example=3), default=3,
                         help="candidates shown per record (default 3)")
     parser.add_argument("--out", type=Path,
                         help="where the matches go, .csv or .json (default "

@@ -17,14 +17,15 @@ from pathlib import Path
 
 import duckdb
 
+from cx_warehouse import cli
 from cx_warehouse.redaction_check import measure
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--warehouse", type=Path, required=True,
+    parser = cli.Parser(prog="measure_name_redaction.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--warehouse", type=cli.existing_file, required=True,
                         help="a built warehouse file (read only)")
-    parser.add_argument("--raw-dir", type=Path, required=True,
+    parser.add_argument("--raw-dir", type=cli.existing_dir, required=True,
                         help="the raw folder it was built from (customers.parquet)")
     args = parser.parse_args(argv)
     if not args.warehouse.is_file():

@@ -29,6 +29,7 @@ from scipy import sparse
 from scipy.optimize import minimize
 from tqdm import tqdm
 
+from cx_warehouse import cli
 from cx_warehouse import enrichment as E
 from cx_warehouse import sentiment_eval as S
 
@@ -40,7 +41,7 @@ CV_GRID = [(2, 3.0, None), (2, 10.0, None), (2, 30.0, None), (2, 10.0, 1500),
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = cli.Parser(prog="train_sentiment_model.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=E.SENTIMENT_MODEL_PATH,
                         help="where to write the model JSON (default: the one enrichment reads)")
     parser.add_argument("--cv", action="store_true",

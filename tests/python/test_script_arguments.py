@@ -79,6 +79,21 @@ CASES = [
     ("generate_data.py", ["--seed", "-1"], "--seed", "non-negative"),
     ("generate_data.py", ["--end-date", "2026-02-30"], "--end-date", "YYYY-MM-DD"),
     ("generate_data.py", ["--days", "nan"], "--days", "whole number"),
+    # match_customers.py
+    ("match_customers.py", ["--source", MISSING], "--source", "existing file"),
+    ("match_customers.py", ["--top", "0"], "--top", "between 1 and"),
+    ("match_customers.py", ["--format", "xml"], "--format", "choose from"),
+    # eval_matching.py
+    ("eval_matching.py", ["--sets", "febrl4"], "--sets", "held out"),
+    ("eval_matching.py", ["--scales", "nan"], "--scales", "(0, 100]"),
+    ("eval_matching.py", ["--min-recall", "2"], "--min-recall", "at most 1"),
+    ("eval_matching.py", ["--warehouse", MISSING], "--warehouse", "existing file"),
+    # eval_sentiment.py, train_sentiment_model.py (flags only)
+    ("eval_sentiment.py", ["--bands", "3"], "--bands", "see --help"),
+    ("train_sentiment_model.py", ["--folds", "3"], "--folds", "see --help"),
+    # measure_name_redaction.py
+    ("measure_name_redaction.py", ["--warehouse", MISSING, "--raw-dir", "."], "--warehouse",
+     "existing file"),
 ]
 
 

@@ -14,7 +14,11 @@
 
 
 {% macro reject_reason_with_duplicates(key_columns, row_reason='row_reject_reason',
-        order_by='source_row_number') -%}
+        order_by='source_load, source_row_number', existing=none,
+        relation_alias='checked') -%}
+    {#- existing: on an incremental build, the model's own table; a valid row whose key is
+        already a valid row there is a duplicate too (the earlier load wins, as in a full
+        build, which orders every row by load and then by row number). -#}
     coalesce(
         {{ row_reason }},
         case
@@ -22,17 +26,34 @@
                 partition by {{ key_columns | join(', ') }}, {{ row_reason }} is null
                 order by {{ order_by }}
             ) > 1 then 'duplicate_id'
+            {%- if existing is not none and is_incremental() %}
+            when exists (
+                select 1
+                from {{ existing }} as existing_rows
+                where
+                    existing_rows.reject_reason is null
+                    {%- for key_column in key_columns %}
+                    and existing_rows.{{ key_column }} = {{ relation_alias }}.{{ key_column }}
+                    {%- endfor %}
+            ) then 'duplicate_id'
+            {%- endif %}
         end
     )
 {%- endmacro %}
 
 
-{% macro row_to_json(relation_alias) -%}
-    {{ return(adapter.dispatch('row_to_json', 'cx_warehouse')(relation_alias)) }}
+{% macro row_to_json(relation_alias, exclude=[]) -%}
+    {{ return(adapter.dispatch('row_to_json', 'cx_warehouse')(relation_alias, exclude)) }}
 {%- endmacro %}
 
-{% macro duckdb__row_to_json(relation_alias) -%}
-    cast(to_json({{ relation_alias }}) as varchar)
+{% macro duckdb__row_to_json(relation_alias, exclude=[]) -%}
+    {#- The reader's own columns (file name, row counter across files) and the columns in
+        `exclude` are not part of the row. -#}
+    {%- set expr = 'to_json(' ~ relation_alias ~ ')' -%}
+    {%- for column_name in ['filename', 'ordinality'] + exclude -%}
+        {%- set expr = "json_remove(" ~ expr ~ ", '$." ~ column_name ~ "')" -%}
+    {%- endfor -%}
+    cast({{ expr }} as varchar)
 {%- endmacro %}
 
 {% macro select_quarantined_rows(base_model, source_table, record_key='record_key') -%}
@@ -44,11 +65,12 @@ base as (
 
 final as (
     select
-        '{{ source_table }}:' || cast(source_row_number as varchar) as quarantined_row_id,
+        {{ source_row_id(source_table) }} as quarantined_row_id,
         '{{ source_table }}' as source_table,
         cast({{ record_key }} as varchar) as record_key,
         reject_reason,
         raw_record,
+        source_load,
         source_row_number
     from base
     where reject_reason is not null

@@ -9,7 +9,8 @@ full extract, plus an ``_extract.json`` per load whose ``extracted_at`` is the e
 row belongs to:
 
 - receipts: the UTC date of ``transaction_at``; receipt items: their receipt's load;
-- tickets: ``created_at``; ticket interactions: ``interaction_at``; chats: their start; emails:
+- tickets: ``updated_at`` (a ticket row is its state as of its last change, so it arrives
+  that day); ticket interactions: ``interaction_at``; chats: their start; emails:
   ``received_at``; customers, companies, agents: ``created_at``, ``contract_start_date``,
   ``hired_at``; stores, products and the CRM file: the first load;
 - a date before the first load (or none, or unreadable) is the first load, a date after the
@@ -120,6 +121,7 @@ def _split(con, raw_dir: Path, loads_dir: Path, extract: dict, first: dt.date,
     con.execute(f"""create temp table ticket_loads as
         select tickets.ticket_id, min(greatest(
             {clamp('cast(try_cast(tickets.created_at as timestamp) as date)')},
+            {clamp('cast(try_cast(tickets.updated_at as timestamp) as date)')},
             coalesce(customer_loads.load_date, date '{first}'),
             coalesce(company_loads.load_date, date '{first}'),
             coalesce(agent_loads.load_date, date '{first}'))) as load_date

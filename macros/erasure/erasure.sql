@@ -228,15 +228,19 @@
 {%- endmacro %}
 
 
-{% macro deidentify_like_parent(key_column, parent_model, columns) -%}
+{% macro deidentify_like_parent(key_column, parent_model, columns, also={}) -%}
     {#- An incremental child of a de-identified table: null these columns on its rows whose
-        parent row was de-identified (the parent's is_deidentified flag). -#}
+        parent row was de-identified (the parent's is_deidentified flag); `also` sets further
+        columns derived from them (column -> SQL value, e.g. is_loyalty_member -> false). -#}
     {%- if not cx_warehouse.has_erasure_requests() -%}
         {{- return('select 1') -}}
     {%- endif -%}
     update {{ this }} as stored_rows set
     {%- for column_name in columns %}
-        {{ column_name }} = null{% if not loop.last %},{% endif %}
+        {{ column_name }} = null{% if not loop.last or also %},{% endif %}
+    {%- endfor %}
+    {%- for column_name, value in also.items() %}
+        {{ column_name }} = {{ value }}{% if not loop.last %},{% endif %}
     {%- endfor %}
     where
         ({% for column_name in columns %}stored_rows.{{ column_name }} is not null

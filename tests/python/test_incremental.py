@@ -75,7 +75,7 @@ def batches(tmp_path_factory) -> dict[str, object]:
     for day in days[2:]:
         path = split / "loads" / day / "erasure_requests.csv"
         with path.open("a", newline="") as handle:
-            csv.writer(handle, quoting=csv.QUOTE_ALL).writerow(
+            csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n").writerow(
                 ["ERA-INCR-1", subject["customer_id"], "", f"{day}T08:00:00Z"])
 
     landing, incremental = root / "landing", root / "incremental.duckdb"
@@ -130,3 +130,50 @@ def test_every_raw_row_is_accounted_for_after_the_batches(batches):
                        "from audit.source_reconciliation order by 1").fetchall()
     con.close()
     assert rows and all(unaccounted == 0 for _, _, unaccounted in rows), rows
+
+
+def test_every_row_of_the_full_extract_lands_in_exactly_one_load(batches):
+    con = duckdb.connect()
+    full, loads = batches["split"].parent / "full-extract", batches["split"] / "loads"
+    for table in ("receipts", "receipt_items", "ticket_interactions", "customers", "tickets"):
+        whole = con.execute(f"select count(*) from read_parquet('{full}/{table}.parquet')"
+                            ).fetchone()[0]
+        parts = con.execute(f"select count(*) from read_parquet('{loads}/*/{table}.parquet')"
+                            ).fetchone()[0]
+        assert parts == whole, table
+    # A receipt's lines are in its load.
+    apart = con.execute(f"""
+        select count(*)
+        from read_parquet('{loads}/*/receipt_items.parquet', filename = true) as items
+        inner join read_parquet('{loads}/*/receipts.parquet', filename = true) as receipts
+            on items.receipt_id = receipts.receipt_id
+        where parse_dirpath(items.filename) != parse_dirpath(receipts.filename)
+            and items.receipt_id not in (
+                select receipt_id from read_parquet('{full}/receipts.parquet')
+                group by receipt_id having count(*) > 1)""").fetchone()[0]
+    con.close()
+    assert apart == 0
+
+
+def test_a_stray_copy_in_the_landing_folder_is_refused(tmp_path):
+    from cx_warehouse import preflight
+
+    landing = tmp_path / "raw"
+    (landing / "loads" / "2026-06-30").mkdir(parents=True)
+    (landing / "backup").mkdir()
+    con = duckdb.connect()
+    for folder in (landing / "loads" / "2026-06-30", landing / "backup"):
+        con.execute(f"copy (select 'STR-1' as store_id) to '{folder}/stores.parquet'")
+    con.close()
+    files = [raw for raw in preflight.declared_raw_files(preflight_project(), landing)
+             if raw.table == "stores"]
+    report = preflight.check_raw_files(files, target="ci")
+    strays = [problem for problem in report.problems if "stray copy" in problem]
+    assert len(strays) == 1 and str(landing / "backup" / "stores.parquet") in strays[0], \
+        report.problems
+
+
+def preflight_project() -> Path:
+    from conftest import REPO
+
+    return REPO

@@ -9,7 +9,8 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='fail',
-    post_hook="{{ deidentify_like_parent('receipt_id', 'base_retail__receipts', ['customer_id', 'card_last4']) }}",
+    post_hook="{{ deidentify_like_parent('receipt_id', 'base_retail__receipts',
+        ['customer_id', 'card_last4'], also={'is_loyalty_member': 'false'}) }}",
 ) }}
 with
 

@@ -187,17 +187,17 @@
         relation_alias='stored_rows', column_map=column_map) -%}
     {%- set deidentified = cx_warehouse.erasure_deidentified_columns().get(table_name) -%}
     {%- if deidentified -%}
-        update {{ this }} as stored_rows set
-        {%- for column_name in deidentified %}
-            {{ column_name }} = null,
-        {%- endfor %}
-            raw_record = {{ cx_warehouse.json_keys_nulled('stored_rows.raw_record', deidentified) }},
-            is_deidentified = true
-        where {{ condition }}
-    {%- else -%}
-        delete from {{ this }} as stored_rows
-        where {{ condition }}
+        {%- set assignments = [] -%}
+        {%- for column_name in deidentified -%}
+            {%- do assignments.append(column_name ~ ' = null') -%}
+        {%- endfor -%}
+        {%- do assignments.append('raw_record = ' ~ cx_warehouse.json_keys_nulled(
+            'stored_rows.raw_record', deidentified)) -%}
+        {%- do assignments.append('is_deidentified = true') -%}
+        {{- return('update ' ~ this ~ ' as stored_rows set ' ~ assignments | join(', ')
+            ~ ' where ' ~ condition) -}}
     {%- endif -%}
+    {{- return('delete from ' ~ this ~ ' as stored_rows where ' ~ condition) -}}
 {%- endmacro %}
 
 
@@ -218,13 +218,9 @@
     {%- if not cx_warehouse.has_erasure_requests() -%}
         {{- return('select 1') -}}
     {%- endif -%}
-    delete from {{ this }} as stored_rows
-    where not exists (
-        select 1
-        from {{ cx_warehouse.model_relation(parent_model) }} as parent_rows
-        where parent_rows.{{ key_column }} = stored_rows.{{ key_column }}
-            and {{ parent_filter }}
-    )
+    {{- return('delete from ' ~ this ~ ' as stored_rows where not exists (select 1 from '
+        ~ cx_warehouse.model_relation(parent_model) ~ ' as parent_rows where parent_rows.'
+        ~ key_column ~ ' = stored_rows.' ~ key_column ~ ' and ' ~ parent_filter ~ ')') -}}
 {%- endmacro %}
 
 
@@ -235,21 +231,20 @@
     {%- if not cx_warehouse.has_erasure_requests() -%}
         {{- return('select 1') -}}
     {%- endif -%}
-    update {{ this }} as stored_rows set
-    {%- for column_name in columns %}
-        {{ column_name }} = null{% if not loop.last or also %},{% endif %}
-    {%- endfor %}
-    {%- for column_name, value in also.items() %}
-        {{ column_name }} = {{ value }}{% if not loop.last %},{% endif %}
-    {%- endfor %}
-    where
-        ({% for column_name in columns %}stored_rows.{{ column_name }} is not null
-            {%- if not loop.last %} or {% endif %}{% endfor %})
-        and stored_rows.{{ key_column }} in (
-            select parent_rows.{{ key_column }}
-            from {{ cx_warehouse.model_relation(parent_model) }} as parent_rows
-            where parent_rows.is_deidentified
-        )
+    {%- set assignments = [] -%}
+    {%- set present = [] -%}
+    {%- for column_name in columns -%}
+        {%- do assignments.append(column_name ~ ' = null') -%}
+        {%- do present.append('stored_rows.' ~ column_name ~ ' is not null') -%}
+    {%- endfor -%}
+    {%- for column_name, value in also.items() -%}
+        {%- do assignments.append(column_name ~ ' = ' ~ value) -%}
+    {%- endfor -%}
+    {{- return('update ' ~ this ~ ' as stored_rows set ' ~ assignments | join(', ')
+        ~ ' where (' ~ present | join(' or ') ~ ') and stored_rows.' ~ key_column
+        ~ ' in (select parent_rows.' ~ key_column ~ ' from '
+        ~ cx_warehouse.model_relation(parent_model)
+        ~ ' as parent_rows where parent_rows.is_deidentified)') -}}
 {%- endmacro %}
 
 

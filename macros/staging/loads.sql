@@ -57,10 +57,11 @@
         their files instead of reading and filtering them. -#}
     {%- set loads = cx_warehouse.built_loads() -%}
     {%- if loads | length == 0 -%}
-        true
-    {%- else -%}
-        {{ load_expr }} not in (
-            {%- for load in loads %}'{{ load }}'{% if not loop.last %}, {% endif %}{% endfor -%}
-        )
+        {{- return('true') -}}
     {%- endif -%}
+    {%- set quoted = [] -%}
+    {%- for load in loads -%}
+        {%- do quoted.append("'" ~ load ~ "'") -%}
+    {%- endfor -%}
+    {{- return(load_expr ~ ' not in (' ~ quoted | join(', ') ~ ')') -}}
 {%- endmacro %}

@@ -26,19 +26,26 @@
                 partition by {{ key_columns | join(', ') }}, {{ row_reason }} is null
                 order by {{ order_by }}
             ) > 1 then 'duplicate_id'
-            {%- if existing is not none and is_incremental() %}
-            when exists (
-                select 1
-                from {{ existing }} as existing_rows
-                where
-                    existing_rows.reject_reason is null
-                    {%- for key_column in key_columns %}
-                    and existing_rows.{{ key_column }} = {{ relation_alias }}.{{ key_column }}
-                    {%- endfor %}
-            ) then 'duplicate_id'
-            {%- endif %}
+            {{ cx_warehouse.duplicate_of_stored_row(key_columns, existing, relation_alias) }}
         end
     )
+{%- endmacro %}
+
+
+{% macro duplicate_of_stored_row(key_columns, existing, relation_alias) -%}
+    {#- `when ... then 'duplicate_id'` for a valid row whose key is already a valid row of the
+        incremental model's own table (nothing on a full build). -#}
+    {%- if existing is none or not is_incremental() -%}
+        {{- return('') -}}
+    {%- endif -%}
+    {%- set matches = [] -%}
+    {%- for key_column in key_columns -%}
+        {%- do matches.append('existing_rows.' ~ key_column ~ ' = ' ~ relation_alias ~ '.'
+            ~ key_column) -%}
+    {%- endfor -%}
+    {{- return(' when exists (select 1 from ' ~ existing ~ ' as existing_rows where '
+        ~ 'existing_rows.reject_reason is null and ' ~ matches | join(' and ')
+        ~ ") then 'duplicate_id'") -}}
 {%- endmacro %}
 
 

@@ -203,12 +203,12 @@
 
 {% macro json_keys_nulled(expr, keys) -%}
     {#- The JSON text with these top-level keys set to null (the shape row_to_json writes). -#}
-    {%- set result = expr -%}
+    {%- set result = namespace(sql=expr) -%}
     {%- for key in keys -%}
-        {%- set result = "regexp_replace(" ~ result ~ ", '\"" ~ key
+        {%- set result.sql = "regexp_replace(" ~ result.sql ~ ", '\"" ~ key
             ~ "\":(\"[^\"]*\"|null)', '\"" ~ key ~ "\":null')" -%}
     {%- endfor -%}
-    {{- result -}}
+    {{- return(result.sql) -}}
 {%- endmacro %}
 
 

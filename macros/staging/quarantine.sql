@@ -14,11 +14,11 @@
 
 
 {% macro reject_reason_with_duplicates(key_columns, row_reason='row_reject_reason',
-        order_by='source_load, source_row_number', existing=none,
-        relation_alias='checked') -%}
+        order_by=none, existing=none, relation_alias='checked') -%}
     {#- existing: on an incremental build, the model's own table; a valid row whose key is
         already a valid row there is a duplicate too (the earlier load wins, as in a full
         build, which orders every row by load and then by row number). -#}
+    {%- set order_by = order_by or 'source_load, source_row_number' %}
     coalesce(
         {{ row_reason }},
         case

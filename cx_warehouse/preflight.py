@@ -48,6 +48,9 @@ class RawFile:
     columns: tuple[str, ...]  # declared columns (lower case)
     optional_on: tuple[str, ...] | bool  # meta.optional: true, or the targets it may be absent on
     yaml_path: Path
+    #: The glob the source reads (`<raw>/**/<file>`: the root extract and the daily loads);
+    #: `path` is the file's place at the landing folder's root.
+    pattern: str = ""
 
     @property
     def label(self) -> str:
@@ -128,10 +131,12 @@ def declared_raw_files(project_dir: Path, raw_dir: Path | None = None) -> list[R
                 if not match:
                     continue
                 optional = meta.get("optional", False)
+                pattern = match.group(1)
                 files.append(RawFile(
                     source=source["name"],
                     table=table["name"],
-                    path=Path(match.group(1)),
+                    path=Path(pattern.replace("/**/", "/")),
+                    pattern=pattern,
                     relation=relation,
                     columns=tuple(str(c["name"]).lower() for c in table.get("columns") or []),
                     optional_on=tuple(optional) if isinstance(optional, list) else bool(optional),
@@ -334,8 +339,8 @@ def landed_files(raw: RawFile, report: Report | None = None) -> list[RawFile]:
     anywhere else (a backup folder, a nested load) is a stray: reported as a problem, because
     the source's glob would read it too. No file at all gives the declared path back, which
     then reports as missing."""
-    pattern = str(raw.path)
-    if "**" not in pattern:
+    pattern = raw.pattern or str(raw.path)
+    if "/**/" not in pattern:
         return [raw]
     root = Path(pattern.split("/**/", 1)[0])
     name = pattern.rsplit("/", 1)[1]
@@ -351,7 +356,8 @@ def landed_files(raw: RawFile, report: Report | None = None) -> list[RawFile]:
                 f"{path}: a stray copy of {raw.label} ({name}) outside the landing folder's "
                 f"root and its loads/<YYYY-MM-DD>/ folders; the source would read it too. "
                 f"Fix: move it out of {root}.")
-    return kept or [dataclasses.replace(raw, path=root / name)]
+    return kept or [dataclasses.replace(raw, path=root / name,
+                                        relation=raw.relation.replace(pattern, str(root / name)))]
 
 
 def check_raw_files(files: Iterable[RawFile], target: str = "dev") -> Report:

@@ -66,9 +66,11 @@
     {%- set checked = [] -%}
     {%- for check in checks -%}
         {%- set node = check.node -%}
-        {%- set label = node.source_name ~ '.' ~ node.name ~ ' (' ~ check.path ~ ')' -%}
         {%- set file_paths = existing.get(loop.index0, []) -%}
         {%- set file_path = file_paths[0] if file_paths else none -%}
+        {#- Named by the file read first (the full extract's at the root when there is one). -#}
+        {%- set label = node.source_name ~ '.' ~ node.name ~ ' ('
+            ~ (file_path or check.path.replace('/**/', '/')) ~ ')' -%}
         {%- set is_optional = is_optional_here(node.meta.get('optional')) -%}
         {%- set empty_files = [] -%}
         {%- for candidate in file_paths if sizes.get(candidate, 1) == 0 -%}
@@ -95,8 +97,10 @@
             {%- do errors.extend(source_column_drift(node, check.relation, label)) -%}
             {%- set newest_file = newest.get(loop.index0) -%}
             {%- if newest_file != file_path -%}
+                {%- set newest_label = node.source_name ~ '.' ~ node.name ~ ' (' ~ newest_file
+                    ~ ')' -%}
                 {%- do errors.extend(source_column_drift(node,
-                    check.relation.replace(check.path, newest_file), newest_file)) -%}
+                    check.relation.replace(check.path, newest_file), newest_label)) -%}
             {%- endif -%}
             {%- do checked.append(label) -%}
         {%- endif -%}

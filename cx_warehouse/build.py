@@ -103,12 +103,21 @@ def read_manifest(log_dir: Path) -> dict | None:
         return None
 
 
+def extract_manifests(raw_dir: Path) -> list[Path]:
+    """The landing folder's _extract.json files: the full extract's at its root and one per
+    daily load (loads/<YYYY-MM-DD>/), oldest first (docs/raw_source_contract.md)."""
+    raw_dir = Path(raw_dir)
+    root = [raw_dir / "_extract.json"] if (raw_dir / "_extract.json").is_file() else []
+    return root + sorted(raw_dir.glob("loads/*/_extract.json"))
+
+
 def dataset_identity(raw_dir: Path) -> tuple[float | None, int | None]:
-    """(scale, seed) of a generated landing folder, from the generator's _extract.json."""
+    """(scale, seed) of a generated landing folder, from the generator's _extract.json (the
+    newest load's, for daily loads)."""
     try:
-        extract = json.loads((Path(raw_dir) / "_extract.json").read_text())
+        extract = json.loads(extract_manifests(raw_dir)[-1].read_text())
         return float(extract["scale"]), int(extract["seed"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None, None
 
 
@@ -212,7 +221,7 @@ def build(raw_dir: Path, warehouse: Path, *, target: str = "dev", log_dir: Path 
 
     try:
         if generate_scale is not None and (generate_always
-                                           or not (raw_dir / "_extract.json").exists()):
+                                           or not extract_manifests(raw_dir)):
             step, started = timed_step("generate"), time.perf_counter()
             generate(raw_dir, truth_dir or raw_dir.parent / "truth", generate_scale, seed)
             step.returncode, step.seconds = 0, round(time.perf_counter() - started, 1)
@@ -303,7 +312,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     generation.add_argument("--generate", action="store_true",
                             help="generate the dataset into --raw-dir first (replacing it)")
     generation.add_argument("--generate-if-missing", action="store_true",
-                            help="generate it only when --raw-dir has no _extract.json")
+                            help="generate it only when --raw-dir has no _extract.json (at its "
+                                 "root or in a daily load)")
     parser.add_argument("--scale", type=_scale, default=1.0,
                         help="dataset scale to generate (default: 1)")
     parser.add_argument("--seed", type=_seed, default=42,

@@ -15,6 +15,7 @@ soon as it is declared.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import json
 import os
 import re
@@ -47,6 +48,9 @@ class RawFile:
     columns: tuple[str, ...]  # declared columns (lower case)
     optional_on: tuple[str, ...] | bool  # meta.optional: true, or the targets it may be absent on
     yaml_path: Path
+    #: The glob the source reads (`<raw>/**/<file>`: the root extract and the daily loads);
+    #: `path` is the file's place at the landing folder's root.
+    pattern: str = ""
 
     @property
     def label(self) -> str:
@@ -127,10 +131,12 @@ def declared_raw_files(project_dir: Path, raw_dir: Path | None = None) -> list[R
                 if not match:
                     continue
                 optional = meta.get("optional", False)
+                pattern = match.group(1)
                 files.append(RawFile(
                     source=source["name"],
                     table=table["name"],
-                    path=Path(match.group(1)),
+                    path=Path(pattern.replace("/**/", "/")),
+                    pattern=pattern,
                     relation=relation,
                     columns=tuple(str(c["name"]).lower() for c in table.get("columns") or []),
                     optional_on=tuple(optional) if isinstance(optional, list) else bool(optional),
@@ -324,10 +330,42 @@ CHECKS = {"parquet": _check_parquet, "csv": _check_csv, "jsonl": _check_jsonl,
           "json": _check_json}
 
 
+LOAD_FOLDER = re.compile(r"^loads/[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def landed_files(raw: RawFile, report: Report | None = None) -> list[RawFile]:
+    """The files a declared source table reads: its file at the landing folder's root and/or in
+    the daily load folders loads/<YYYY-MM-DD>/ (the source reads `<raw>/**/<file>`). A copy
+    anywhere else (a backup folder, a nested load) is a stray: reported as a problem, because
+    the source's glob would read it too. No file at all gives the declared path back, which
+    then reports as missing."""
+    pattern = raw.pattern or str(raw.path)
+    if "/**/" not in pattern:
+        return [raw]
+    root = Path(pattern.split("/**/", 1)[0])
+    name = pattern.rsplit("/", 1)[1]
+    found = sorted(root.glob(f"**/{name}")) if root.is_dir() else []
+    kept = []
+    for path in found:
+        folder = path.parent.relative_to(root).as_posix()
+        if folder == "." or LOAD_FOLDER.match(folder):
+            kept.append(dataclasses.replace(raw, path=path,
+                                            relation=raw.relation.replace(pattern, str(path))))
+        elif report is not None:
+            report.problems.append(
+                f"{path}: a stray copy of {raw.label} ({name}) outside the landing folder's "
+                f"root and its loads/<YYYY-MM-DD>/ folders; the source would read it too. "
+                f"Fix: move it out of {root}.")
+    return kept or [dataclasses.replace(raw, path=root / name,
+                                        relation=raw.relation.replace(pattern, str(root / name)))]
+
+
 def check_raw_files(files: Iterable[RawFile], target: str = "dev") -> Report:
-    """Check each declared raw file; never raises on a bad file."""
+    """Check each declared raw file (every copy of it: root extract and daily loads); never
+    raises on a bad file."""
     report = Report()
     con = duckdb.connect()
+    files = [landed for raw in files for landed in landed_files(raw, report)]
     try:
         for raw in files:
             if not raw.path.is_file():

@@ -49,7 +49,7 @@
 {%- endmacro %}
 
 
-{% macro is_erased(table_name, subjects=none, relation_alias=none) -%}
+{% macro is_erased(table_name, subjects=none, relation_alias=none, column_map={}) -%}
     {%- if not execute -%}
         {#- Parsing: the rules are not known yet (raw_tables()); record the dependency. -#}
         {%- do subjects or ref('base_landing__erasure_subjects') -%}
@@ -71,7 +71,8 @@
     {%- endif -%}
     {%- set subjects = subjects or ref('base_landing__erasure_subjects') -%}
     {%- set prefix = relation_alias ~ '.' if relation_alias else '' -%}
-    {%- for key_type, column_name in rules[table_name] -%}
+    {%- for key_type, raw_column_name in rules[table_name] -%}
+        {%- set column_name = column_map.get(raw_column_name, raw_column_name) -%}
         {%- if key_type == 'json_text' -%}
             {%- set condition -%}
                 exists (
@@ -134,7 +135,7 @@
 
 {% macro erasure_requests_path() -%}
     {{- return(env_var('CX_RAW_DIR', env_var('DBT_PROJECT_DIR', '.') ~ '/data/raw')
-        ~ '/erasure_requests.csv') -}}
+        ~ '/**/erasure_requests.csv') -}}
 {%- endmacro %}
 
 
@@ -157,4 +158,103 @@
             ~ "' as if there were no erasure requests.", info=true) -}}
     {%- endif -%}
     {{- return(found) -}}
+{%- endmacro %}
+
+
+{#- Erasure on incremental tables (DECISIONS.md, "Incremental models"): rows built by earlier
+    runs are removed (or de-identified) when a request arrives later. Each returns one SQL
+    statement for a post-hook; 'select 1' when the request log holds no request, so a build
+    without requests pays nothing. -#}
+{% macro has_erasure_requests() -%}
+    {%- if not execute or not cx_warehouse.erasure_requests_file_exists() -%}
+        {{- return(false) -}}
+    {%- endif -%}
+    {%- set found = run_query('select count(*) from (' ~ cx_warehouse.erasure_requests_sql()
+        ~ ') as erasure_requests') -%}
+    {{- return(found.columns[0].values()[0] > 0) -}}
+{%- endmacro %}
+
+
+{% macro erase_stored_rows(table_name, column_map={}) -%}
+    {#- Delete (or, for a table with meta.erasure.deidentify, null those columns of) the rows of
+        this base table whose raw columns match a request; is_erased() on the stored columns,
+        which keep their raw names. raw_record (kept for rejected rows) is de-identified too. -#}
+    {%- if not cx_warehouse.has_erasure_requests() -%}
+        {{- return('select 1') -}}
+    {%- endif -%}
+    {%- set subjects = '(' ~ cx_warehouse.erasure_subjects_sql() ~ ')' -%}
+    {%- set condition = cx_warehouse.is_erased(table_name, subjects=subjects,
+        relation_alias='stored_rows', column_map=column_map) -%}
+    {%- set deidentified = cx_warehouse.erasure_deidentified_columns().get(table_name) -%}
+    {%- if deidentified -%}
+        {%- set assignments = [] -%}
+        {%- for column_name in deidentified -%}
+            {%- do assignments.append(column_name ~ ' = null') -%}
+        {%- endfor -%}
+        {%- do assignments.append('raw_record = ' ~ cx_warehouse.json_keys_nulled(
+            'stored_rows.raw_record', deidentified)) -%}
+        {%- do assignments.append('is_deidentified = true') -%}
+        {{- return('update ' ~ this ~ ' as stored_rows set ' ~ assignments | join(', ')
+            ~ ' where ' ~ condition) -}}
+    {%- endif -%}
+    {{- return('delete from ' ~ this ~ ' as stored_rows where ' ~ condition) -}}
+{%- endmacro %}
+
+
+{% macro json_keys_nulled(expr, keys) -%}
+    {#- The JSON text with these top-level keys set to null (the shape row_to_json writes). -#}
+    {%- set result = namespace(sql=expr) -%}
+    {%- for key in keys -%}
+        {%- set result.sql = "regexp_replace(" ~ result.sql ~ ", '\"" ~ key
+            ~ "\":(\"[^\"]*\"|null)', '\"" ~ key ~ "\":null')" -%}
+    {%- endfor -%}
+    {{- return(result.sql) -}}
+{%- endmacro %}
+
+
+{% macro erase_orphaned_rows(key_column, parent_model, parent_filter='true') -%}
+    {#- An incremental child of a table that erase_stored_rows cleans: delete its rows whose
+        key is no longer among the parent's rows (parent_filter: e.g. valid rows only). -#}
+    {%- if not cx_warehouse.has_erasure_requests() -%}
+        {{- return('select 1') -}}
+    {%- endif -%}
+    {{- return('delete from ' ~ this ~ ' as stored_rows where not exists (select 1 from '
+        ~ cx_warehouse.model_relation(parent_model) ~ ' as parent_rows where parent_rows.'
+        ~ key_column ~ ' = stored_rows.' ~ key_column ~ ' and ' ~ parent_filter ~ ')') -}}
+{%- endmacro %}
+
+
+{% macro deidentify_like_parent(key_column, parent_model, columns, also={}) -%}
+    {#- An incremental child of a de-identified table: null these columns on its rows whose
+        parent row was de-identified (the parent's is_deidentified flag); `also` sets further
+        columns derived from them (column -> SQL value, e.g. is_loyalty_member -> false). -#}
+    {%- if not cx_warehouse.has_erasure_requests() -%}
+        {{- return('select 1') -}}
+    {%- endif -%}
+    {%- set assignments = [] -%}
+    {%- set present = [] -%}
+    {%- for column_name in columns -%}
+        {%- do assignments.append(column_name ~ ' = null') -%}
+        {%- do present.append('stored_rows.' ~ column_name ~ ' is not null') -%}
+    {%- endfor -%}
+    {%- for column_name, value in also.items() -%}
+        {%- do assignments.append(column_name ~ ' = ' ~ value) -%}
+    {%- endfor -%}
+    {{- return('update ' ~ this ~ ' as stored_rows set ' ~ assignments | join(', ')
+        ~ ' where (' ~ present | join(' or ') ~ ') and stored_rows.' ~ key_column
+        ~ ' in (select parent_rows.' ~ key_column ~ ' from '
+        ~ cx_warehouse.model_relation(parent_model)
+        ~ ' as parent_rows where parent_rows.is_deidentified)') -}}
+{%- endmacro %}
+
+
+{% macro model_relation(model_name) -%}
+    {#- The relation of a project model by name, for hooks (a ref() in a hook is not a
+        dependency; the model is a parent of the hooked model anyway). -#}
+    {%- for node in graph.nodes.values() if node.resource_type == 'model'
+            and node.name == model_name -%}
+        {{- return(api.Relation.create(database=node.database, schema=node.schema,
+            identifier=node.alias)) -}}
+    {%- endfor -%}
+    {{- exceptions.raise_compiler_error("model_relation: no model named " ~ model_name) -}}
 {%- endmacro %}

@@ -28,3 +28,11 @@
         > {{ cx_warehouse.retention_cutoff_at(layer) }}
     )
 {%- endmacro %}
+
+
+{% macro purge_raw_email_text() -%}
+    {#- Post-hook of base_email__emails: the email as received (kept for rejected rows only) is
+        purged once it is older than retention_days.raw_email_text, as in its quarantine. -#}
+    {{- return('update ' ~ this ~ ' set raw_record = null where raw_record is not null and not '
+        ~ cx_warehouse.is_retained('received_at', 'raw_email_text')) -}}
+{%- endmacro %}

@@ -14,7 +14,11 @@
 
 
 {% macro reject_reason_with_duplicates(key_columns, row_reason='row_reject_reason',
-        order_by='source_row_number') -%}
+        order_by=none, existing=none, relation_alias='checked') -%}
+    {#- existing: on an incremental build, the model's own table; a valid row whose key is
+        already a valid row there is a duplicate too (the earlier load wins, as in a full
+        build, which orders every row by load and then by row number). -#}
+    {%- set order_by = order_by or 'source_load, source_row_number' %}
     coalesce(
         {{ row_reason }},
         case
@@ -22,17 +26,41 @@
                 partition by {{ key_columns | join(', ') }}, {{ row_reason }} is null
                 order by {{ order_by }}
             ) > 1 then 'duplicate_id'
+            {{ cx_warehouse.duplicate_of_stored_row(key_columns, existing, relation_alias) }}
         end
     )
 {%- endmacro %}
 
 
-{% macro row_to_json(relation_alias) -%}
-    {{ return(adapter.dispatch('row_to_json', 'cx_warehouse')(relation_alias)) }}
+{% macro duplicate_of_stored_row(key_columns, existing, relation_alias) -%}
+    {#- `when ... then 'duplicate_id'` for a valid row whose key is already a valid row of the
+        incremental model's own table (nothing on a full build). -#}
+    {%- if existing is none or not is_incremental() -%}
+        {{- return('') -}}
+    {%- endif -%}
+    {%- set matches = [] -%}
+    {%- for key_column in key_columns -%}
+        {%- do matches.append('existing_rows.' ~ key_column ~ ' = ' ~ relation_alias ~ '.'
+            ~ key_column) -%}
+    {%- endfor -%}
+    {{- return(' when exists (select 1 from ' ~ existing ~ ' as existing_rows where '
+        ~ 'existing_rows.reject_reason is null and ' ~ matches | join(' and ')
+        ~ ") then 'duplicate_id'") -}}
 {%- endmacro %}
 
-{% macro duckdb__row_to_json(relation_alias) -%}
-    cast(to_json({{ relation_alias }}) as varchar)
+
+{% macro row_to_json(relation_alias, exclude=[]) -%}
+    {{ return(adapter.dispatch('row_to_json', 'cx_warehouse')(relation_alias, exclude)) }}
+{%- endmacro %}
+
+{% macro duckdb__row_to_json(relation_alias, exclude=[]) -%}
+    {#- The reader's own columns (file name, row counter across files) and the columns in
+        `exclude` are not part of the row. -#}
+    {%- set expr = 'to_json(' ~ relation_alias ~ ')' -%}
+    {%- for column_name in ['filename', 'ordinality'] + exclude -%}
+        {%- set expr = "json_remove(" ~ expr ~ ", '$." ~ column_name ~ "')" -%}
+    {%- endfor -%}
+    cast({{ expr }} as varchar)
 {%- endmacro %}
 
 {% macro select_quarantined_rows(base_model, source_table, record_key='record_key') -%}
@@ -44,11 +72,12 @@ base as (
 
 final as (
     select
-        '{{ source_table }}:' || cast(source_row_number as varchar) as quarantined_row_id,
+        {{ source_row_id(source_table) }} as quarantined_row_id,
         '{{ source_table }}' as source_table,
         cast({{ record_key }} as varchar) as record_key,
         reject_reason,
         raw_record,
+        source_load,
         source_row_number
     from base
     where reject_reason is not null

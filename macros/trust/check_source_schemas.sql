@@ -29,15 +29,31 @@
             ~ ' from glob(' ~ sql_quoted(check.path) ~ ') as globbed') -%}
     {%- endfor -%}
     {%- set found = run_query(globs | join(' union all ')) -%}
+    {#- Every copy a source reads: the landing folder's root and its daily load folders
+        loads/<YYYY-MM-DD>/ (docs/raw_source_contract.md); a copy anywhere else is a stray. -#}
     {%- set existing = {} -%}
-    {%- for row in found.rows -%}
-        {%- do existing.update({row['check_index']: row['file_path']}) -%}
+    {%- set newest = {} -%}
+    {%- set strays = [] -%}
+    {%- for row in found.rows | sort(attribute='file_path') -%}
+        {%- set check = checks[row['check_index']] -%}
+        {%- set root = check.path.split('/**/')[0] -%}
+        {%- set folder = row['file_path'][root | length + 1:].rpartition('/')[0] -%}
+        {%- if folder == '' or modules.re.match('^loads/[0-9]{4}-[0-9]{2}-[0-9]{2}$', folder) -%}
+            {%- do existing.setdefault(row['check_index'], []).append(row['file_path']) -%}
+            {%- do newest.update({row['check_index']: row['file_path']}) -%}
+        {%- else -%}
+            {%- do strays.append(row['file_path'] ~ ': a stray copy of ' ~ check.node.source_name
+                ~ '.' ~ check.node.name ~ ' outside the landing folder root and its '
+                ~ 'loads/<YYYY-MM-DD>/ folders; the source would read it too. Move it out.') -%}
+        {%- endif -%}
     {%- endfor -%}
     {%- set sizes = {} -%}
     {%- if existing | length > 0 -%}
         {%- set quoted_paths = [] -%}
-        {%- for file_path in existing.values() -%}
-            {%- do quoted_paths.append(sql_quoted(file_path)) -%}
+        {%- for file_paths in existing.values() -%}
+            {%- for file_path in file_paths -%}
+                {%- do quoted_paths.append(sql_quoted(file_path)) -%}
+            {%- endfor -%}
         {%- endfor -%}
         {%- set blob_sql = 'select filename, size from read_blob(['
             ~ quoted_paths | join(', ') ~ '])' -%}
@@ -46,14 +62,21 @@
         {%- endfor -%}
     {%- endif -%}
 
-    {%- set errors = [] -%}
+    {%- set errors = strays -%}
     {%- set checked = [] -%}
     {%- for check in checks -%}
         {%- set node = check.node -%}
-        {%- set label = node.source_name ~ '.' ~ node.name ~ ' (' ~ check.path ~ ')' -%}
-        {%- set file_path = existing.get(loop.index0) -%}
+        {%- set file_paths = existing.get(loop.index0, []) -%}
+        {%- set file_path = file_paths[0] if file_paths else none -%}
+        {#- Named by the file read first (the full extract's at the root when there is one). -#}
+        {%- set label = node.source_name ~ '.' ~ node.name ~ ' ('
+            ~ (file_path or check.path.replace('/**/', '/')) ~ ')' -%}
         {%- set is_optional = is_optional_here(node.meta.get('optional')) -%}
-        {%- set is_empty = file_path is not none and sizes.get(file_path, 1) == 0 -%}
+        {%- set empty_files = [] -%}
+        {%- for candidate in file_paths if sizes.get(candidate, 1) == 0 -%}
+            {%- do empty_files.append(candidate) -%}
+        {%- endfor -%}
+        {%- set is_empty = empty_files | length > 0 -%}
         {%- if file_path is none and is_optional -%}
             {%- do log(label ~ ': file not present; optional on target ' ~ target.name ~ '.',
                 info=true) -%}
@@ -64,11 +87,21 @@
                 ~ env_var('CX_RAW_DIR', '<unset: data/raw>') ~ ').') -%}
         {%- endif -%}
         {%- if is_empty -%}
-            {%- do errors.append(label ~ ': file is empty (0 bytes). Re-export it; '
+            {%- do errors.append(label ~ ': ' ~ empty_files | join(', ')
+                ~ ' empty (0 bytes). Re-export it; '
                 ~ 'scripts/check_raw.py checks every raw file before a build.') -%}
         {%- endif -%}
         {%- if file_path is not none and not is_empty -%}
+            {#- The read binds to the first file; the newest load is checked too (every load
+                was the newest once, so each is checked when it arrives). -#}
             {%- do errors.extend(source_column_drift(node, check.relation, label)) -%}
+            {%- set newest_file = newest.get(loop.index0) -%}
+            {%- if newest_file != file_path -%}
+                {%- set newest_label = node.source_name ~ '.' ~ node.name ~ ' (' ~ newest_file
+                    ~ ')' -%}
+                {%- do errors.extend(source_column_drift(node,
+                    check.relation.replace(check.path, newest_file), newest_label)) -%}
+            {%- endif -%}
             {%- do checked.append(label) -%}
         {%- endif -%}
     {%- endfor -%}

@@ -69,7 +69,9 @@ weekly_counts as (
         count(case when sentiment_label = 'neutral' then 1 end) as neutral_conversations,
         count(case when sentiment_label = 'negative' then 1 end) as negative_conversations,
         count(sentiment_compound) as scored_conversations,
-        sum(sentiment_compound) as sentiment_compound_sum
+        -- Summed as a decimal: exact, so the rounded average does not depend on row order
+        -- (a double sum in another order can flip the fourth decimal).
+        sum(cast(sentiment_compound as decimal(18, 6))) as sentiment_compound_sum
     from contact_weeks
     group by week_start_date, channel
 ),
@@ -124,14 +126,15 @@ shares as (
             as positive_share,
         round(cast(neutral_conversations as double) / nullif(conversations, 0), 4)
             as neutral_share,
-        round(sentiment_compound_sum / nullif(scored_conversations, 0), 4)
+        round(cast(sentiment_compound_sum as double) / nullif(scored_conversations, 0), 4)
             as average_sentiment_compound,
         round(
             cast(trailing_4w_negative_conversations as double)
             / nullif(trailing_4w_conversations, 0), 4
         ) as trailing_4w_negative_share,
         round(
-            trailing_4w_sentiment_compound_sum / nullif(trailing_4w_scored_conversations, 0), 4
+            cast(trailing_4w_sentiment_compound_sum as double)
+            / nullif(trailing_4w_scored_conversations, 0), 4
         ) as trailing_4w_average_sentiment_compound
     from trailing_windows
 ),

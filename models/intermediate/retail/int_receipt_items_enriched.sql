@@ -2,13 +2,21 @@
     The receipt-line core: one row per valid receipt line with what the retail marts and reports
     need beside it: the product's name and category, and the receipt's store, customer and
     time. fct_receipt_items publishes it as is; int_receipts_enriched sums it per receipt and
-    rpt_customer_spending per customer, category and month.
+    rpt_customer_spending per customer, category and month. Incremental (append by load): the
+    lines of the loads not stored yet (a line arrives in its receipt's load); a receipt that a
+    later erasure request de-identifies loses its customer here too (post-hook).
 -#}
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    post_hook="{{ deidentify_like_parent('receipt_id', 'base_retail__receipts', ['customer_id']) }}",
+) }}
 with
 
 receipt_items as (
     select * from {{ ref('stg_retail__receipt_items') }}
+    where {{ new_loads_only('source_load') }}
 ),
 
 receipts as (
@@ -36,7 +44,8 @@ final as (
         receipt_items.line_total,
         cast(receipts.transaction_local_at as date) as transaction_date,
         receipts.transaction_local_at,
-        receipts.transacted_at
+        receipts.transacted_at,
+        receipt_items.source_load
     from receipt_items
     inner join receipts
         on receipt_items.receipt_id = receipts.receipt_id

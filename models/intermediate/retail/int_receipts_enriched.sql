@@ -1,13 +1,22 @@
 {#-
     The receipt core: one row per valid receipt with its store, time (local and UTC), payment,
     amounts and what was bought. fct_receipts publishes it (stored sorted for lookups); the
-    customer-360 models read it.
+    customer-360 models read it. Incremental (append by load): the receipts of the loads not
+    stored yet, with their lines (which arrive in the receipt's load); a later erasure request
+    de-identifies stored receipts (post-hook).
 -#}
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    post_hook="{{ deidentify_like_parent('receipt_id', 'base_retail__receipts',
+        ['customer_id', 'card_last4'], also={'is_loyalty_member': 'false'}) }}",
+) }}
 with
 
 receipts as (
     select * from {{ ref('stg_retail__receipts') }}
+    where {{ new_loads_only('source_load') }}
 ),
 
 stores as (
@@ -16,6 +25,7 @@ stores as (
 
 receipt_items as (
     select * from {{ ref('int_receipt_items_enriched') }}
+    where receipt_id in (select receipts.receipt_id from receipts)
 ),
 
 receipt_lines as (
@@ -52,7 +62,8 @@ final as (
         cast(receipts.transaction_local_at as date) as transaction_date,
         receipts.transaction_local_at,
         cast(receipts.utc_offset_minutes as integer) as utc_offset_minutes,
-        receipts.transacted_at
+        receipts.transacted_at,
+        receipts.source_load
     from receipts
     inner join stores
         on receipts.store_id = stores.store_id

@@ -10,11 +10,12 @@ chats as (
 
 final as (
     select
-        'chats:' || cast(source_row_number as varchar) as quarantined_row_id,
+        {{ source_row_id('chats') }} as quarantined_row_id,
         'chats' as source_table,
         record_key,
         reject_reason,
         raw_record,
+        source_load,
         source_row_number,
         source_file
     from chats

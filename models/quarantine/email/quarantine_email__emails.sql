@@ -11,13 +11,14 @@ emails as (
 
 final as (
     select
-        'emails:' || cast(source_row_number as varchar) as quarantined_row_id,
+        {{ source_row_id('emails') }} as quarantined_row_id,
         'emails' as source_table,
         cast(email_id as varchar) as record_key,
         reject_reason,
         case
             when {{ is_retained('received_at', 'raw_email_text') }} then raw_record
         end as raw_record,
+        source_load,
         source_row_number
     from emails
 )

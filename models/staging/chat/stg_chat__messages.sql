@@ -1,7 +1,19 @@
+{#- Stored, incremental (append by load): the messages of the conversations of the loads not
+    stored yet, unnested and redacted once, so tests and readers do not re-parse the JSON. A
+    conversation a later erasure request removes from base_chat__chats loses its messages
+    here (post-hook). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    post_hook="{{ erase_orphaned_rows('conversation_id', 'base_chat__chats',
+        'parent_rows.reject_reason is null') }}",
+) }}
 with
 
 messages as (
     select * from {{ ref('base_chat__messages') }}
+    where {{ new_loads_only('source_load') }}
 ),
 
 sender_names as (
@@ -19,6 +31,7 @@ final as (
             redact_pii_text('messages.message_text'), 'sender_names.sender_name_pattern'
         ) }} as message_text_redacted,
         messages.message_index,
+        messages.source_load,
         messages.sent_at
     from messages
     left outer join sender_names

@@ -14,7 +14,8 @@ final as (
         quantity,
         unit_price,
         discount,
-        line_total
+        line_total,
+        source_load
     from receipt_items
 )
 

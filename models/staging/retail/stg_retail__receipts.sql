@@ -17,9 +17,11 @@ final as (
         subtotal,
         tax,
         total,
+        is_deidentified,
         utc_offset_minutes,
         transaction_local_at,
-        transacted_at
+        transacted_at,
+        source_load
     from receipts
 )
 

@@ -1,18 +1,39 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    post_hook="{{ erase_stored_rows('chat.chats', column_map={'raw_line': 'raw_record'}) }}",
+) }}
 {#-
-    Ephemeral: one row per line of chats.jsonl. Parses the line, normalises schema v1 (flat) and
+    Restricted, incremental (append by load): one row per line of the chats.jsonl files of the
+    loads not read yet; a conversation id already valid in an earlier load makes a later copy
+    duplicate_id. The raw line is kept (rejected rows show it in quarantine; a later erasure
+    request finds a person's conversations by it, post-hook). Parses the line, normalises schema v1 (flat) and
     v2 (nested, epoch-millisecond times) into one shape and decides the line's reject_reason
     (null = valid). The message list stays JSON here; base_chat__messages unnests it.
 -#}
 with
 
+chats_read as (
+    select
+        *,
+        {{ source_load('chats_read') }} as source_load,
+        -- Numbered before the erasure filter, so a row keeps its number when a request
+        -- later removes an earlier row of its file.
+        {{ file_row_number_from_ordinality('chats_read') }} as source_row_number
+    from {{ source('chat', 'chats') }} as chats_read
+    where {{ new_loads_only(source_load('chats_read')) }}
+),
+
 chats as (
-    select * from {{ source('chat', 'chats') }}
+    select * from chats_read
     where not {{ is_erased('chat.chats') }}
 ),
 
 parsed as (
     select
-        chats.ordinality - 1 as source_row_number,
+        chats.source_load,
+        chats.source_row_number,
         chats.filename as source_file,
         chats.raw_line as raw_record,
         try_cast(chats.raw_line as json) as chat_json
@@ -63,6 +84,7 @@ versioned as (
 
 normalised as (
     select
+        source_load,
         source_row_number,
         source_file,
         raw_record,
@@ -78,6 +100,7 @@ normalised as (
 
 typed as (
     select
+        source_load,
         source_row_number,
         source_file,
         raw_record,
@@ -133,7 +156,7 @@ checked as (
 final as (
     select
         *,
-        {{ reject_reason_with_duplicates(['conversation_id']) }} as reject_reason
+        {{ reject_reason_with_duplicates(['conversation_id'], existing=this) }} as reject_reason
     from checked
 )
 

@@ -7,6 +7,7 @@ with
 
 valid_chats as (
     select
+        source_load,
         conversation_id,
         schema_version,
         messages_json
@@ -16,6 +17,7 @@ valid_chats as (
 
 unnested as (
     select
+        valid_chats.source_load,
         valid_chats.conversation_id,
         valid_chats.schema_version,
         unnest(json_extract(valid_chats.messages_json, '$[*]')) as message_json,
@@ -35,6 +37,7 @@ unnested as (
 
 normalised as (
     select
+        source_load,
         conversation_id,
         message_index,
         {% for column_name, paths in message_paths.items() -%}
@@ -48,6 +51,7 @@ normalised as (
 final as (
     select
         conversation_id || '-' || cast(message_index as varchar) as message_id,
+        source_load,
         conversation_id,
         message_index,
         upper(trim(sender_role_text)) as sender_role,

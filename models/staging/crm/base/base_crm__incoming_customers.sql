@@ -10,6 +10,7 @@ incoming_customers as (
 
 typed as (
     select
+        {{ source_load('incoming_customers') }} as source_load,
         incoming_customers.file_row_number as source_row_number,
         {{ row_to_json('incoming_customers') }} as raw_record,
         nullif(trim(incoming_customers.incoming_id), '') as incoming_id,

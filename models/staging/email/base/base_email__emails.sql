@@ -1,15 +1,37 @@
-{#- Ephemeral: types the raw emails and decides each row's reject_reason (null = valid). -#}
+{#- Restricted, incremental (append by load): types the raw emails of the loads not read yet
+    and decides each row's reject_reason (null = valid). Subject and body are stored redacted
+    (valid rows only); the email as received (raw_record) only for rejected rows, and a
+    post-hook purges it once the email is older than retention_days.raw_email_text, as the
+    quarantine does. A later erasure request deletes stored rows (post-hook). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    post_hook=["{{ erase_stored_rows('email.emails') }}", "{{ purge_raw_email_text() }}"],
+) }}
 with
 
+emails_read as (
+    select
+        *,
+        {{ source_load('emails_read') }} as source_load,
+        -- Numbered before the erasure filter, so a row keeps its number when a request
+        -- later removes an earlier row of its file.
+        {{ file_row_number_from_ordinality('emails_read') }} as source_row_number
+    from {{ source('email', 'emails') }} as emails_read
+    where {{ new_loads_only(source_load('emails_read')) }}
+),
+
 emails as (
-    select * from {{ source('email', 'emails') }}
+    select * from emails_read
     where not {{ is_erased('email.emails') }}
 ),
 
 typed as (
     select
-        emails.ordinality - 1 as source_row_number,
-        {{ row_to_json('emails') }} as raw_record,
+        emails.source_load,
+        emails.source_row_number,
+        {{ row_to_json('emails', exclude=['source_load', 'source_row_number']) }} as raw_record,
         nullif(trim(emails.email_id), '') as email_id,
         nullif(trim(emails.from_address), '') as from_address,
         nullif(trim(emails.to_address), '') as to_address,
@@ -33,11 +55,49 @@ checked as (
     from typed
 ),
 
-final as (
+decided as (
     select
         *,
-        {{ reject_reason_with_duplicates(['email_id']) }} as reject_reason
+        {{ reject_reason_with_duplicates(['email_id'], existing=this) }} as reject_reason
     from checked
+),
+
+{%- set order_number_regex = '\\bORD-[0-9]{7}\\b' -%}
+{%- set tracking_number_regex = '\\b1Z[0-9A-Z]{16}\\b' %}
+
+sender_names as (
+    select * from {{ ref('base_email__sender_names') }}
+),
+
+final as (
+    select
+        decided.source_load,
+        decided.source_row_number,
+        case when decided.reject_reason is not null then decided.raw_record end as raw_record,
+        decided.email_id,
+        decided.from_address,
+        decided.to_address,
+        -- Contact details first, then the sender's own name words (the customer file's).
+        case when decided.reject_reason is null then {{ redact_sender_names(
+            redact_pii_text('decided.subject'), 'sender_names.sender_name_pattern'
+        ) }} end as subject_redacted,
+        case when decided.reject_reason is null then {{ redact_sender_names(
+            redact_pii_text('decided.body'), 'sender_names.sender_name_pattern'
+        ) }} end as body_redacted,
+        -- Distinct, sorted lists (empty when none); read from the raw body, which is safe
+        -- because the patterns cannot match PII.
+        list_sort(list_distinct(regexp_extract_all(
+            decided.body, {{ sql_string_literal(order_number_regex) }}
+        ))) as order_numbers,
+        list_sort(list_distinct(regexp_extract_all(
+            decided.body, {{ sql_string_literal(tracking_number_regex) }}
+        ))) as tracking_numbers,
+        decided.received_at,
+        decided.row_reject_reason,
+        decided.reject_reason
+    from decided
+    left outer join sender_names
+        on lower(decided.from_address) = sender_names.sender_address
 )
 
 select * from final

@@ -7,6 +7,7 @@ products as (
 
 typed as (
     select
+        {{ source_load('products') }} as source_load,
         products.file_row_number as source_row_number,
         {{ row_to_json('products') }} as raw_record,
         nullif(trim(products.product_id), '') as product_id,

@@ -1,9 +1,18 @@
-{#- Ephemeral: types the raw receipt lines and decides each row's reject_reason (null = valid).
-    Grain: (receipt_id, line_number). -#}
+{#- Restricted, incremental (append by load): types the raw receipt lines of the loads not
+    read yet and decides each row's reject_reason (null = valid), against every valid receipt
+    stored so far. Grain: (receipt_id, line_number). The raw record is kept for rejected rows
+    only. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+) }}
 with
 
 receipt_items as (
-    select * from {{ source('retail', 'receipt_items') }}
+    select receipt_items_read.*
+    from {{ source('retail', 'receipt_items') }} as receipt_items_read
+    where {{ new_loads_only(source_load('receipt_items_read')) }}
 ),
 
 valid_receipts as (
@@ -18,6 +27,7 @@ valid_products as (
 
 typed as (
     select
+        {{ source_load('receipt_items') }} as source_load,
         receipt_items.file_row_number as source_row_number,
         {{ row_to_json('receipt_items') }} as raw_record,
         nullif(trim(receipt_items.receipt_id), '') as receipt_id,
@@ -50,11 +60,20 @@ checked as (
         on typed.product_id = valid_products.product_id
 ),
 
-final as (
+decided as (
     select
         *,
-        {{ reject_reason_with_duplicates(['receipt_id', 'line_number']) }} as reject_reason
+        {{ reject_reason_with_duplicates(['receipt_id', 'line_number'], existing=this) }}
+            as reject_reason
     from checked
+),
+
+final as (
+    select
+        * replace (
+            case when reject_reason is not null then raw_record end as raw_record
+        )
+    from decided
 )
 
 select * from final

@@ -1,11 +1,28 @@
-{#- Ephemeral: types the raw receipts and decides each row's reject_reason (null = valid).
-    transaction_at arrives as local wall-clock text with its UTC offset; it is kept three ways:
-    the local time as written, the offset in minutes and the UTC instant. -#}
+{#- Restricted, incremental (append by load): types the raw receipts of the loads not read
+    yet and decides each row's reject_reason (null = valid); a receipt id already valid in an
+    earlier load makes a later copy duplicate_id. transaction_at arrives as local wall-clock
+    text with its UTC offset; it is kept three ways: the local time as written, the offset in
+    minutes and the UTC instant. A later erasure request de-identifies stored rows
+    (post-hook). The raw record is kept for rejected rows only (quarantine shows it). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    post_hook="{{ erase_stored_rows('retail.receipts') }}",
+) }}
 with
 
+receipts_read as (
+    select receipts_read.*
+    from {{ source('retail', 'receipts') }} as receipts_read
+    where {{ new_loads_only(source_load('receipts_read')) }}
+),
+
 receipts as (
-    select {{ select_erasure_deidentified('retail.receipts') }}
-    from {{ source('retail', 'receipts') }}
+    select
+        {{ select_erasure_deidentified('retail.receipts') }},
+        {{ is_erased('retail.receipts') }} as is_deidentified
+    from receipts_read
 ),
 
 valid_stores as (
@@ -20,8 +37,10 @@ valid_customers as (
 
 typed as (
     select
+        {{ source_load('receipts') }} as source_load,
         receipts.file_row_number as source_row_number,
-        {{ row_to_json('receipts') }} as raw_record,
+        {{ row_to_json('receipts', exclude=['is_deidentified']) }} as raw_record,
+        receipts.is_deidentified,
         nullif(trim(receipts.receipt_id), '') as receipt_id,
         nullif(trim(receipts.store_id), '') as store_id,
         nullif(trim(receipts.customer_id), '') as customer_id,
@@ -74,11 +93,19 @@ checked as (
         on with_offset.customer_id = valid_customers.customer_id
 ),
 
-final as (
+decided as (
     select
         *,
-        {{ reject_reason_with_duplicates(['receipt_id']) }} as reject_reason
+        {{ reject_reason_with_duplicates(['receipt_id'], existing=this) }} as reject_reason
     from checked
+),
+
+final as (
+    select
+        * replace (
+            case when reject_reason is not null then raw_record end as raw_record
+        )
+    from decided
 )
 
 select * from final

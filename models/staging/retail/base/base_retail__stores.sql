@@ -7,6 +7,7 @@ stores as (
 
 typed as (
     select
+        {{ source_load('stores') }} as source_load,
         stores.file_row_number as source_row_number,
         {{ row_to_json('stores') }} as raw_record,
         nullif(trim(stores.store_id), '') as store_id,

@@ -7,6 +7,7 @@ agents as (
 
 typed as (
     select
+        {{ source_load('agents') }} as source_load,
         agents.file_row_number as source_row_number,
         {{ row_to_json('agents') }} as raw_record,
         nullif(trim(agents.agent_id), '') as agent_id,

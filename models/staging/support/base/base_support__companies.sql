@@ -7,6 +7,7 @@ companies as (
 
 typed as (
     select
+        {{ source_load('companies') }} as source_load,
         companies.file_row_number as source_row_number,
         {{ row_to_json('companies') }} as raw_record,
         nullif(trim(companies.company_id), '') as company_id,

@@ -13,6 +13,7 @@ valid_companies as (
 
 typed as (
     select
+        {{ source_load('customers') }} as source_load,
         customers.file_row_number as source_row_number,
         {{ row_to_json('customers') }} as raw_record,
         nullif(trim(customers.customer_id), '') as customer_id,

@@ -1,13 +1,23 @@
-{#- Ephemeral: types the raw ticket interactions and decides each row's reject_reason
-    (null = valid). -#}
+{#- Restricted, incremental (append by load): types the raw ticket interactions of the loads
+    not read yet and decides each row's reject_reason (null = valid); a later erasure request
+    deletes stored rows (post-hook). The raw record is kept for rejected rows only. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    post_hook="{{ erase_stored_rows('support.ticket_interactions') }}",
+) }}
 {%- set ticket_statuses = "('OPEN', 'IN_PROGRESS', 'PENDING_CUSTOMER', 'RESOLVED', 'CLOSED',
     'CANCELLED')" -%}
 {%- set ticket_priorities = "('CRITICAL', 'HIGH', 'MEDIUM', 'LOW')" -%}
 with
 
 ticket_interactions as (
-    select * from {{ source('support', 'ticket_interactions') }}
-    where not {{ is_erased('support.ticket_interactions') }}
+    select interactions_read.*
+    from {{ source('support', 'ticket_interactions') }} as interactions_read
+    where
+        {{ new_loads_only(source_load('interactions_read')) }}
+        and not {{ is_erased('support.ticket_interactions') }}
 ),
 
 valid_tickets as (
@@ -20,6 +30,7 @@ valid_tickets as (
 
 typed as (
     select
+        {{ source_load('ticket_interactions') }} as source_load,
         ticket_interactions.file_row_number as source_row_number,
         {{ row_to_json('ticket_interactions') }} as raw_record,
         nullif(trim(ticket_interactions.interaction_id), '') as interaction_id,
@@ -56,11 +67,19 @@ checked as (
         on typed.ticket_id = valid_tickets.ticket_id
 ),
 
-final as (
+decided as (
     select
         *,
-        {{ reject_reason_with_duplicates(['interaction_id']) }} as reject_reason
+        {{ reject_reason_with_duplicates(['interaction_id'], existing=this) }} as reject_reason
     from checked
+),
+
+final as (
+    select
+        * replace (
+            case when reject_reason is not null then raw_record end as raw_record
+        )
+    from decided
 )
 
 select * from final

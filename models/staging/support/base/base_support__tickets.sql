@@ -26,6 +26,7 @@ valid_agents as (
 
 typed as (
     select
+        {{ source_load('tickets') }} as source_load,
         tickets.file_row_number as source_row_number,
         {{ row_to_json('tickets') }} as raw_record,
         nullif(trim(tickets.ticket_id), '') as ticket_id,

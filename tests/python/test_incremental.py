@@ -27,6 +27,9 @@ from cx_warehouse.loads import split_into_daily_loads
 
 SCALE, SEED, LATE_FRACTION, LATER_LOADS = 0.2, 42, 0.05, 3
 
+# Five builds: make test-incremental runs it (after make test in .ci/run), not make test.
+pytestmark = pytest.mark.incremental
+
 
 def _build(landing: Path, warehouse: Path, log_dir: Path, truth: Path) -> None:
     try:

@@ -10,6 +10,16 @@
     {%- if relation.startswith('__dbt__cte__') -%}
         {{- return('cast(null as ' ~ data_type ~ ')') -}}
     {%- endif -%}
+    {#- No file to describe (sqlfluff's compile without a landing folder): assume present, as
+        at parse time; a build with files describes them, and the drift hook names a missing
+        file before any model runs. -#}
+    {%- set path = modules.re.search("'([^']+)'", relation) -%}
+    {%- if path is not none -%}
+        {%- set found = run_query("select count(*) from glob('" ~ path.group(1) ~ "')") -%}
+        {%- if found.columns[0].values()[0] == 0 -%}
+            {{- return(table_name ~ '.' ~ column_name) -}}
+        {%- endif -%}
+    {%- endif -%}
     {%- set described = run_query('describe select * from ' ~ relation ~ ' limit 0') -%}
     {%- set present = described.columns['column_name'].values() | map('lower') | list -%}
     {%- if column_name | lower not in present -%}

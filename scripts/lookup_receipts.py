@@ -3,9 +3,9 @@
 
 Examples:
   python scripts/lookup_receipts.py --store Shadysde --date 2026-03-10 --amount 40
-  python scripts/lookup_receipts.py --store lakeveiw --date 2026-03-07 --words "brie baguette"
+  python scripts/lookup_receipts.py --store lakeveiw --date 2026-03-11 --words "brie"
   python scripts/lookup_receipts.py --store Lakeview --date 2026-03-07 --product "fancy cheese"
-  python scripts/lookup_receipts.py --card 4530 --date 2026-03-10 --user maria.cs
+  python scripts/lookup_receipts.py --card 0884 --date 2026-03-08 --user maria.cs
 
 (The examples find receipts in the default dataset, scale 1 seed 42.)
 

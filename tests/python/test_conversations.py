@@ -16,11 +16,13 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 import yaml
+from conftest import dbt_env, run_dbt
 
 from cx_warehouse import enrichment as E
 
@@ -194,12 +196,10 @@ def _drifted_lines(lines: list[str], dirty_rows: set[int]) -> tuple[list[str], d
 
 
 @pytest.mark.e2e
-def test_new_optional_fields_are_tolerated(raw, truth, con, tmp_path, monkeypatch):
-    """The staging logic of the build, compiled against a drifted chat file and run read-only
-    on the session warehouse: new optional fields keep a line valid, unknown shapes and
-    broken JSON are classified, nothing is dropped."""
-    from dbt.cli.main import dbtRunner
-
+def test_new_optional_fields_are_tolerated(raw, truth, tmp_path):
+    """The chat staging of the build, run on a drifted chat file into a scratch warehouse (the
+    base models are stored, incremental tables): new optional fields keep a line valid,
+    unknown shapes and broken JSON are classified, nothing is dropped."""
     lines, expected = _drifted_lines(chat_lines(raw), set(dirty_chats(truth)["row_number"]))
     drift_dir = tmp_path / "raw"
     drift_dir.mkdir()
@@ -208,36 +208,31 @@ def test_new_optional_fields_are_tolerated(raw, truth, con, tmp_path, monkeypatc
     for source_file in Path(raw).iterdir():
         if source_file.name != "chats.jsonl":
             (drift_dir / source_file.name).symlink_to(source_file)
-    # Same file stem as the session warehouse, so the compiled names resolve in warehouse_con.
-    for name, value in {
-        "DO_NOT_TRACK": "1", "DBT_PROJECT_DIR": str(REPO), "DBT_PROFILES_DIR": str(REPO),
-        "CX_RAW_DIR": str(drift_dir), "CX_WAREHOUSE_PATH": str(tmp_path / "warehouse.duckdb"),
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("CX_PII_SALT", raising=False)
-    query = """
-        select
-            chats.source_row_number,
-            chats.conversation_id,
-            chats.reject_reason,
-            messages.staged_messages
-        from {{ ref('base_chat__chats') }} as chats
-        left outer join (
-            select conversation_id, count(*) as staged_messages
-            from {{ ref('base_chat__messages') }}
-            group by conversation_id
-        ) as messages on chats.conversation_id = messages.conversation_id
-        order by chats.source_row_number
-    """
-    result = dbtRunner().invoke([
-        "compile", "--inline", query, "--project-dir", str(REPO), "--profiles-dir", str(REPO),
-        "--target", "ci", "--target-path", str(tmp_path / "target"), "--log-path",
-        str(tmp_path / "logs"), "--no-partial-parse", "--quiet", "--log-level", "none",
-    ])
-    assert result.success, result.exception
-    compiled = result.result.results[0].node.compiled_code
-    assert str(drift_dir) in compiled
-    rows = con.execute(compiled).fetchall()
+    scratch = tmp_path / "warehouse.duckdb"
+    result = run_dbt(["run", "--select", "+stg_chat__messages", "--target-path",
+                      str(tmp_path / "target")], dbt_env(drift_dir, scratch), tmp_path / "logs")
+    assert result.returncode == 0, result.stdout[-3000:]
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    chats_node = next(node for node in manifest["nodes"].values()
+                      if node["name"] == "base_chat__chats")
+    assert str(drift_dir) in (chats_node.get("compiled_code") or "")
+    with duckdb.connect(str(scratch), read_only=True) as scratch_con:
+        where = dict(scratch_con.execute(
+            "select table_name, schema_name from duckdb_tables() "
+            "where table_name in ('base_chat__chats', 'stg_chat__messages')").fetchall())
+        rows = scratch_con.execute(f"""
+            select
+                chats.source_row_number,
+                chats.conversation_id,
+                chats.reject_reason,
+                messages.staged_messages
+            from {where['base_chat__chats']}.base_chat__chats as chats
+            left outer join (
+                select conversation_id, count(*) as staged_messages
+                from {where['stg_chat__messages']}.stg_chat__messages
+                group by conversation_id
+            ) as messages on chats.conversation_id = messages.conversation_id
+            order by chats.source_row_number""").fetchall()
     assert len(rows) == len(lines)  # nothing dropped
     valid = {conversation: messages for _, conversation, reason, messages in rows
              if reason is None}

@@ -425,4 +425,4 @@ def test_fitting_script_recovers_the_crm_measurement_line(built_warehouse, tmp_p
     missing = subprocess.run(
         [sys.executable, str(REPO / "scripts" / "fit_churn_scorecard.py"), str(tmp_path / "no")],
         capture_output=True, text=True, timeout=60)
-    assert missing.returncode != 0 and "not found" in missing.stderr
+    assert missing.returncode != 0 and "no such folder" in missing.stderr

@@ -9,6 +9,10 @@ import duckdb
 from conftest import REPO, dbt_env, run_dbt
 
 
+#: Materialisations that store a base model (the daily-load ones are incremental tables).
+STORED = ("table", "incremental")
+
+
 def test_restricted_models_are_granted_to_the_restricted_role_only(tmp_path) -> None:
     env = dbt_env(tmp_path / "raw", tmp_path / "none.duckdb", CX_RESTRICTED_ROLE="pii_readers")
     result = run_dbt(["ls", "--resource-type", "model", "--output", "json", "--quiet",
@@ -29,10 +33,10 @@ def test_restricted_models_are_granted_to_the_restricted_role_only(tmp_path) -> 
     # Besides the vault, matching and quarantine folders, only stored base models (raw values,
     # typed but not yet masked) are restricted; every stored base model is.
     assert all(m["original_file_path"].startswith(("models/restricted/", "models/quarantine/"))
-               or (m["name"].startswith("base_") and m["config"]["materialized"] == "table")
+               or (m["name"].startswith("base_") and m["config"]["materialized"] in STORED)
                for m in restricted)
     stored_base = {m["name"] for m in models
-                   if m["name"].startswith("base_") and m["config"]["materialized"] == "table"}
+                   if m["name"].startswith("base_") and m["config"]["materialized"] in STORED}
     assert stored_base and stored_base <= names
     for model in restricted:
         assert model["config"]["grants"] == {"select": ["pii_readers"]}, model["name"]

@@ -85,14 +85,22 @@
 
 
 {#- Replaces each word that `pattern_expr` (sender_name_pattern) matches with [NAME]; the text
-    as it is when the pattern is null (the sender is not a known customer). -#}
-{% macro redact_sender_names(expr, pattern_expr) -%}
-    {{- return(adapter.dispatch('redact_sender_names', 'cx_warehouse')(expr, pattern_expr)) -}}
+    as it is when the pattern is null (the sender is not a known customer). `words_expr`, the
+    sender's lower-cased name words, skips texts that contain none of them: the pattern is a
+    column, so the engine compiles it per row, and most texts hold no name. -#}
+{% macro redact_sender_names(expr, pattern_expr, words_expr=none) -%}
+    {{- return(adapter.dispatch('redact_sender_names', 'cx_warehouse')(
+        expr, pattern_expr, words_expr)) -}}
 {%- endmacro %}
 
-{% macro default__redact_sender_names(expr, pattern_expr) -%}
+{% macro default__redact_sender_names(expr, pattern_expr, words_expr=none) -%}
     case
         when {{ pattern_expr }} is null then {{ expr }}
+        {%- if words_expr is not none %}
+        when not coalesce(list_bool_or(list_transform(
+            {{ words_expr }}, lambda name_word: contains(lower({{ expr }}), name_word)
+        )), true) then {{ expr }}
+        {%- endif %}
         else regexp_replace({{ expr }}, {{ pattern_expr }}, '\1[NAME]\2', 'g')
     end
 {%- endmacro %}

@@ -28,7 +28,8 @@ final as (
         messages.sender_role,
         -- Contact details first, then the customer's own name words (the customer file's).
         {{ redact_sender_names(
-            redact_pii_text('messages.message_text'), 'sender_names.sender_name_pattern'
+            redact_pii_text('messages.message_text'), 'sender_names.sender_name_pattern',
+            'sender_names.sender_name_words'
         ) }} as message_text_redacted,
         messages.message_index,
         messages.source_load,

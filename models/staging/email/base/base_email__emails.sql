@@ -79,10 +79,12 @@ final as (
         decided.to_address,
         -- Contact details first, then the sender's own name words (the customer file's).
         case when decided.reject_reason is null then {{ redact_sender_names(
-            redact_pii_text('decided.subject'), 'sender_names.sender_name_pattern'
+            redact_pii_text('decided.subject'), 'sender_names.sender_name_pattern',
+            'sender_names.sender_name_words'
         ) }} end as subject_redacted,
         case when decided.reject_reason is null then {{ redact_sender_names(
-            redact_pii_text('decided.body'), 'sender_names.sender_name_pattern'
+            redact_pii_text('decided.body'), 'sender_names.sender_name_pattern',
+            'sender_names.sender_name_words'
         ) }} end as body_redacted,
         -- Distinct, sorted lists (empty when none); read from the raw body, which is safe
         -- because the patterns cannot match PII.

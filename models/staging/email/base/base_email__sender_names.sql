@@ -26,7 +26,8 @@ name_words as (
 final as (
     select
         sender_address,
-        {{ sender_name_pattern('name_word') }} as sender_name_pattern
+        {{ sender_name_pattern('name_word') }} as sender_name_pattern,
+        list(distinct lower(name_word)) as sender_name_words
     from name_words
     where
         lower(name_word) not in (

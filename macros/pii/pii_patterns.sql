@@ -96,11 +96,11 @@
 {% macro default__redact_sender_names(expr, pattern_expr, words_expr=none) -%}
     case
         when {{ pattern_expr }} is null then {{ expr }}
-        {%- if words_expr is not none %}
+    {%- if words_expr is not none %}
         when not coalesce(list_bool_or(list_transform(
             {{ words_expr }}, lambda name_word: contains(lower({{ expr }}), name_word)
         )), true) then {{ expr }}
-        {%- endif %}
+    {%- endif %}
         else regexp_replace({{ expr }}, {{ pattern_expr }}, '\1[NAME]\2', 'g')
     end
 {%- endmacro %}

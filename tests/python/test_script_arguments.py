@@ -39,7 +39,7 @@ CASES = [
     ("lookup_receipts.py", [], "--store", "give at least one"),
     # publish.py
     ("publish.py", ["--warehouse", MISSING], "--warehouse", "make build"),
-    ("publish.py", ["--serving", "/tmp/marts.duckdb"], "CX_SERVING_PATH", "serving.duckdb"),
+    ("publish.py", ["--serving", "data/marts.duckdb"], "CX_SERVING_PATH", "serving.duckdb"),
     ("publish.py", ["--schemas", "restricted"], "restricted", "publish only"),
     ("publish.py", ["--storage-version", "one"], "--storage-version", "v1.4.0"),
     ("publish.py", ["--target-dir", MISSING], "--target-dir", "existing folder"),
@@ -68,7 +68,7 @@ CASES = [
     ("check_raw.py", ["--raw-dir", MISSING], "--raw-dir", "existing folder"),
     ("check_raw.py", ["--project-dir", MISSING], "--project-dir", "existing folder"),
     # fingerprint.py
-    ("fingerprint.py", ["save", MISSING, "/tmp/out.json"], "warehouse", "existing file"),
+    ("fingerprint.py", ["save", MISSING, "target/out.json"], "warehouse", "existing file"),
     ("fingerprint.py", ["compare", MISSING, MISSING], "before", "existing file"),
     # fit_churn_scorecard.py
     ("fit_churn_scorecard.py", [MISSING], "folders", "existing folder"),

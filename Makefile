@@ -100,7 +100,7 @@ test: $(BIN)/.installed-embeddings $(COMPAT)/.installed ## Every test: sqlfluff,
 	@# The full-equals-incremental test (five builds) is make test-incremental's: .ci/run runs
 	@# it after this, so that make test stays under ten minutes.
 	CX_TEST_PREBUILT_DIR=$(CI_DIR) CX_COMPAT_DIR=$(CURDIR)/$(COMPAT) \
-		$(BIN)/pytest -n 2 --dist loadfile --durations=15 -m "not incremental"
+		$(BIN)/pytest -n 2 --dist loadfile --durations=15 -m "not incremental and not browser"
 
 # Daily loads, one build each, against one full build of the same data (tests/python/
 # test_incremental.py, about five small builds); .ci/run runs it after make test.
@@ -135,6 +135,32 @@ bench: $(BIN)/.installed ## Time the generator at scale 100 and the build at sca
 eval: $(BIN)/.installed-eval ## Measure the model-based steps (scripts/eval_*.py) on public data
 	$(BIN)/python scripts/eval_matching.py --scales 1,10
 	$(BIN)/python scripts/eval_sentiment.py --json target/eval_sentiment.json
+
+# Dashboards (dashboards/, README "Dashboards"): Streamlit + Plotly pages over the serving file,
+# on http://$(CX_DASHBOARD_HOST):$(CX_DASHBOARD_PORT), headless, usage statistics off.
+export CX_DASHBOARD_HOST ?= 127.0.0.1
+export CX_DASHBOARD_PORT ?= 8501
+# The browser test's Chromium: Debian's package (never a browser Playwright downloads).
+CHROMIUM := /usr/bin/chromium
+
+$(BIN)/.installed-dashboards: $(BIN)/.installed
+	$(BIN)/pip install --quiet -e ".[dev,dashboards]"
+	@touch $@
+
+dashboards: ## Start the dashboards on CX_DASHBOARD_HOST:CX_DASHBOARD_PORT (127.0.0.1:8501) after make build
+	@test -f "$(CX_SERVING_PATH)" || { echo "dashboards: serving file $(CX_SERVING_PATH) not found: run make build first" >&2; exit 1; }
+	@$(MAKE) --no-print-directory $(BIN)/.installed-dashboards
+	$(BIN)/python scripts/dashboards.py
+
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+# Every page in headless Chromium (tests/python/test_dashboards.py, marker browser); reuses
+# make test's scale-1 build in data/ci when there is one, else builds it once. Screenshots go to
+# target/dashboards/ (CX_DASHBOARD_SCREENSHOTS=docs/dashboards for the README's).
+test-dashboards: $(BIN)/.installed-dashboards | $(CHROMIUM) ## The dashboards in headless Chromium: no error, headline numbers = marts, screenshots
+	$(if $(wildcard $(CI_DIR)/build.json),CX_TEST_PREBUILT_DIR=$(CI_DIR)) \
+		$(BIN)/pytest -m browser --durations=5 tests/python/test_dashboards.py
 
 clean: ## Remove generated data, dbt artifacts and the venv
 	rm -rf data target logs $(VENV) $(COMPAT) *.egg-info

@@ -142,6 +142,8 @@ export CX_DASHBOARD_HOST ?= 127.0.0.1
 export CX_DASHBOARD_PORT ?= 8501
 # The browser test's Chromium: Debian's package (never a browser Playwright downloads).
 CHROMIUM := /usr/bin/chromium
+# Phony: a folder dashboards/ exists, and make would call the target up to date.
+.PHONY: dashboards test-dashboards
 
 $(BIN)/.installed-dashboards: $(BIN)/.installed
 	$(BIN)/pip install --quiet -e ".[dev,dashboards]"

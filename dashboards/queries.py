@@ -25,7 +25,7 @@ SERVING_PATH_VARIABLE = "CX_SERVING_PATH"
 #: Reviewing items shown in the oldest-first table of the conversations page.
 REVIEW_QUEUE_ROWS = 15
 #: Companies shown in the churn-risk table of the customers page.
-RISK_TABLE_ROWS = 20
+RISK_TABLE_ROWS = 10
 #: Weeks the "recent" cuts (intents, categories, stores) cover: the last complete weeks.
 RECENT_WEEKS = 4
 
@@ -377,6 +377,46 @@ def churn_risk_companies(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             on health.company_id = companies.company_id
         order by health.churn_risk_score desc, companies.company_name
         limit {RISK_TABLE_ROWS}
+    """)
+
+
+def churn_components(con: duckdb.DuckDBPyConnection, limit: int = 10) -> pd.DataFrame:
+    """For the `limit` companies with the highest churn risk: each scorecard component's part
+    of the score, score x weight / sum of the weights (the parts of a company add up to its
+    churn_risk_score, the scorecard's weighted mean), with the component's reason. The
+    components are the `<component>_weight` columns of fct_company_health."""
+    components = [name.removesuffix("_weight") for (name,) in con.execute(
+        "select column_name from information_schema.columns where table_schema = 'marts' "
+        "and table_name = 'fct_company_health' and column_name like '%\\_weight' escape '\\' "
+        "order by ordinal_position").fetchall()]
+    parts = "\n            union all\n".join(
+        f"select company_id, '{component}' as component, {component}_score as component_score, "
+        f"{component}_weight as component_weight, {component}_reason as component_reason "
+        "from top_companies"
+        for component in components)
+    return frame(con, f"""
+        with top_companies as (
+            select * from marts.fct_company_health
+            order by churn_risk_score desc, company_id
+            limit {int(limit)}
+        ),
+        parts as (
+            {parts}
+        )
+        select
+            companies.company_name,
+            top_companies.churn_risk_score,
+            parts.component,
+            parts.component_score,
+            parts.component_weight,
+            parts.component_score * parts.component_weight
+            / sum(parts.component_weight) over (partition by parts.company_id) as contribution,
+            parts.component_reason
+        from parts
+        inner join top_companies on parts.company_id = top_companies.company_id
+        inner join marts.dim_companies as companies on parts.company_id = companies.company_id
+        where parts.component_weight > 0
+        order by top_companies.churn_risk_score desc, companies.company_name, parts.component
     """)
 
 

@@ -48,6 +48,9 @@ def render() -> None:
                         orientation="h", barmode="group",
                         labels={"value": "tickets", "agent_name": "", "variable": ""},
                         title=f"Resolved and first-responded tickets, {week['iso_week']}")
+        volume.for_each_trace(lambda trace: trace.update(name={
+            "tickets_resolved_count": "resolved (credited)",
+            "first_response_count": "first responses"}.get(trace.name, trace.name)))
         volume.update_layout(height=max(360, 30 * len(agents)), yaxis={"dtick": 1})
         ui.chart(volume)
     with right:
@@ -82,6 +85,11 @@ def render() -> None:
                      "resolution_sla_attainment_rate", "avg_csat_score", "reopen_rate",
                      "one_touch_resolution_rate", "reassignment_count"]],
              columns={
+                 "agent_name": st.column_config.TextColumn("agent"),
+                 "tickets_assigned_count": st.column_config.NumberColumn("assigned"),
+                 "tickets_replied_count": st.column_config.NumberColumn("replied"),
+                 "tickets_resolved_count": st.column_config.NumberColumn("resolved"),
+                 "reassignment_count": st.column_config.NumberColumn("reassigned away"),
                  "first_response_sla_attainment_rate": st.column_config.NumberColumn(
                      "first-response SLA", format="percent"),
                  "resolution_sla_attainment_rate": st.column_config.NumberColumn(
@@ -91,7 +99,7 @@ def render() -> None:
                      "one-touch rate", format="percent"),
                  "avg_csat_score": st.column_config.NumberColumn("CSAT", format="%.2f"),
                  "median_first_response_business_minutes": st.column_config.NumberColumn(
-                     "median first response (bus. min)", format="%.0f"),
+                     "1st response (bus. min)", format="%.0f"),
                  "median_resolution_business_minutes": st.column_config.NumberColumn(
-                     "median resolution (bus. min)", format="%.0f"),
+                     "resolution (bus. min)", format="%.0f"),
              })

@@ -31,7 +31,7 @@ def render() -> None:
                       barmode="group", category_orders={"churn_risk_tier": TIER_ORDER},
                       labels={"churn_risk_tier": "tier", "company_count": "companies",
                               "scorer": ""},
-                      title="Companies per churn-risk tier: our scorecard and the CRM's")
+                      title="Companies per churn-risk tier, ours and the CRM's")
         bars.update_layout(height=340)
         ui.chart(bars)
     with right:
@@ -47,6 +47,17 @@ def render() -> None:
         ui.chart(scatter)
 
     st.subheader("Highest churn risk, with the reasons")
+    parts = ui.load(queries.churn_components, 10)
+    breakdown = px.bar(parts, x="contribution", y="company_name", color="component",
+                       orientation="h", hover_data={"component_reason": True,
+                                                    "component_score": ":.0f",
+                                                    "contribution": ":.1f"},
+                       labels={"contribution": "points of the churn risk score (0-100)",
+                               "company_name": "", "component": "component"},
+                       title="What makes up the score of the 10 riskiest companies "
+                             "(hover for the reason)")
+    breakdown.update_layout(height=420, yaxis={"categoryorder": "total ascending"})
+    ui.chart(breakdown)
     ui.table(ui.load(queries.churn_risk_companies),
              columns={
                  "company_name": st.column_config.TextColumn("company"),

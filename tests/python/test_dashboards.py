@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -31,7 +33,7 @@ import pytest
 from conftest import REPO
 
 if str(REPO) not in sys.path:  # the dashboards package lives in the repository, not installed
-    sys.path.insert(0, str(REPO))
+    sys.path.append(str(REPO))
 
 from cx_warehouse import publish  # noqa: E402
 from dashboards.views import PAGES  # noqa: E402  (no Streamlit import: collection stays light)
@@ -66,11 +68,10 @@ def serving(built_warehouse, tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def app(serving, tmp_path_factory) -> Iterator[str]:
-    """scripts/dashboards.py on a free port; yields its base URL."""
+@contextmanager
+def running_app(serving: Path, log: Path) -> Iterator[str]:
+    """scripts/dashboards.py on a free port against `serving`; yields its base URL."""
     port = free_port()
-    log = tmp_path_factory.mktemp("dashboards-app") / "streamlit.log"
     with log.open("w") as output:
         process = subprocess.Popen(
             [sys.executable, str(REPO / "scripts" / "dashboards.py"), "--host", "127.0.0.1",
@@ -99,6 +100,13 @@ def app(serving, tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def app(serving, tmp_path_factory) -> Iterator[str]:
+    with running_app(serving, tmp_path_factory.mktemp("dashboards-app") / "streamlit.log") \
+            as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not CHROMIUM.is_file():
         pytest.fail(f"{CHROMIUM} not found: make test-dashboards installs the chromium package "
@@ -123,15 +131,21 @@ def page_url(base: str, index: int) -> str:
     return base + "/" if index == 0 else f"{base}/{PAGES[index].url_path}"
 
 
-def open_page(browser, url: str):
+def open_page(browser, url: str, charts: bool = True):
     page = browser.new_page(viewport=VIEWPORT)
     page.goto(url)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
                            timeout=PAGE_TIMEOUT_SECONDS * 1000)
-    # Charts draw after the script has run; every page has at least one.
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=PAGE_TIMEOUT_SECONDS * 1000)
+    if charts:  # charts draw after the script has run; every page has some
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=PAGE_TIMEOUT_SECONDS * 1000)
     page.wait_for_timeout(500)
     return page
+
+
+def error_boxes(page) -> list[str]:
+    """The text of every error the page shows (exception, st.error, page-not-found dialog)."""
+    return [box.inner_text()[:2000] for selector in ERROR_SELECTORS
+            for box in page.locator(selector).all()]
 
 
 def metrics(page) -> dict[str, str]:
@@ -187,10 +201,7 @@ def pages(app, browser) -> Iterator[dict[str, object]]:
 @pytest.mark.parametrize("module", [spec.module for spec in PAGES])
 def test_page_has_no_error_and_states_its_freshness(pages, marts, module):
     entry = pages[module]
-    page = entry["page"]
-    for selector in ERROR_SELECTORS:
-        boxes = page.locator(selector)
-        assert boxes.count() == 0, f"{module}: {boxes.first.inner_text()[:2000]}"
+    assert error_boxes(entry["page"]) == [], module
     assert "Traceback" not in entry["text"]
     assert entry["charts"] >= 2, f"{module} draws {entry['charts']} chart(s)"
     as_of, published = marts.execute(
@@ -250,6 +261,25 @@ def test_screenshots_are_saved(pages):
         assert path.is_file() and path.stat().st_size > 10_000, path
 
 
+def test_a_missing_mart_is_an_error_line_the_check_sees(serving, browser, tmp_path):
+    """The error check above can fail: with a mart missing from the serving file, its page
+    shows one error line naming it and the fix, which error_boxes() finds (and no traceback)."""
+    broken = tmp_path / "broken.duckdb"
+    shutil.copy(serving, broken)
+    broken.chmod(0o644)
+    with duckdb.connect(str(broken)) as connection:
+        connection.execute("drop table marts.rpt_sentiment_trends")
+    with running_app(broken, tmp_path / "streamlit.log") as url:
+        page = open_page(browser, f"{url}/conversations", charts=False)
+        try:
+            errors = error_boxes(page)
+            exceptions = page.locator("[data-testid='stException']").count()
+        finally:
+            page.close()
+    assert len(errors) == 1 and exceptions == 0, errors
+    assert "rpt_sentiment_trends" in errors[0] and "Run make build" in errors[0], errors
+
+
 def test_missing_serving_file_is_one_line(tmp_path):
     result = subprocess.run(
         [sys.executable, str(REPO / "scripts" / "dashboards.py"), "--serving",
@@ -257,3 +287,15 @@ def test_missing_serving_file_is_one_line(tmp_path):
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "run make build first" in lines[0], result.stderr
+
+
+def test_churn_score_parts_add_up_to_the_marts_score(marts):
+    """The customers page's breakdown: each company's parts sum to its churn_risk_score."""
+    from dashboards import queries
+
+    parts = queries.churn_components(marts, 10)
+    assert parts["company_name"].nunique() == min(10, marts.execute(
+        "select count(*) from marts.fct_company_health").fetchone()[0])
+    sums = parts.groupby("company_name").agg(total=("contribution", "sum"),
+                                             score=("churn_risk_score", "first"))
+    assert (sums["total"] - sums["score"]).abs().max() < 1e-9

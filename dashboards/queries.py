@@ -86,12 +86,17 @@ def freshness(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 # --- executive -------------------------------------------------------------------------------
 
 def executive_weeks(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """rpt_weekly_executive_summary, oldest week first, with the SLA attainment it implies
-    (1 - sla_breach_rate: the share of the week's tickets with neither SLA breached)."""
+    """rpt_weekly_executive_summary, oldest week first, with the two SLA attainments it implies,
+    as the semantic layer and rpt_category_performance define them: the share of the week's
+    new tickets whose first-response (resolution) SLA is not breached,
+    1 - <metric>_sla_breach_count / total_tickets."""
     return frame(con, """
         select
             *,
-            1 - sla_breach_rate as sla_attainment_rate
+            1 - first_response_sla_breach_count / nullif(total_tickets, 0)
+                as first_response_sla_attainment_rate,
+            1 - resolution_sla_breach_count / nullif(total_tickets, 0)
+                as resolution_sla_attainment_rate
         from marts.rpt_weekly_executive_summary
         order by week_start_date
     """)

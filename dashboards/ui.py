@@ -19,6 +19,7 @@ PRIORITY_ORDER = ["CRITICAL", "HIGH", "MEDIUM", "LOW"]
 PRIORITY_COLOURS = {"CRITICAL": "#b2182b", "HIGH": "#ef8a62", "MEDIUM": "#67a9cf",
                     "LOW": "#2166ac"}
 RUNNING_WEEK_NOTE = "week in progress (up to the as-of instant)"
+SERIES_COLOURS = ["#2166ac", "#b2182b", "#1b7837", "#762a83"]
 
 
 def _version() -> tuple[str, int, int]:
@@ -99,31 +100,40 @@ def delta(value: Any, digits: int = 1, unit: str = "", points: bool = False) -> 
     return f"{float(value):+,.{digits}f}{unit}"
 
 
-def weekly_trend(weeks: pd.DataFrame, y: str, title: str, *, y_format: str = ",.0f",
-                 percent_axis: bool = False, x: str = "week_start_date",
-                 complete: str = "is_complete_week", label: str = "iso_week") -> go.Figure:
-    """A line over the complete weeks; the running week is only a hollow marker in a shaded
-    band labelled "in progress" (not joined to the line), so a week that has only begun does
-    not read as a drop."""
+def weekly_trend(weeks: pd.DataFrame, y: str | dict[str, str], title: str, *,
+                 y_format: str = ",.0f", percent_axis: bool = False,
+                 x: str = "week_start_date", complete: str = "is_complete_week",
+                 label: str = "iso_week") -> go.Figure:
+    """Lines over the complete weeks (y: a column, or {column: legend name}); the running week
+    is only a hollow marker in a shaded band labelled "in progress" (not joined to the line),
+    so a week that has only begun does not read as a drop."""
+    series = {y: "complete weeks"} if isinstance(y, str) else y
     done = weeks[weeks[complete]]
     running = weeks[~weeks[complete] & (weeks[x] > done[x].max())] if len(done) else weeks
     figure = go.Figure()
-    figure.add_trace(go.Scatter(x=done[x], y=done[y], mode="lines+markers", name="complete weeks",
-                                customdata=done[[label]], line={"color": "#2166ac"},
-                                hovertemplate="%{customdata[0]}: %{y:" + y_format + "}"
-                                              "<extra></extra>"))
-    if len(running):
+    for (column, name), colour in zip(series.items(), SERIES_COLOURS):
         figure.add_trace(go.Scatter(
-            x=running[x], y=running[y], mode="markers", name=RUNNING_WEEK_NOTE,
-            customdata=running[[label]],
-            marker={"symbol": "circle-open", "size": 11, "color": "#777777"},
-            hovertemplate="%{customdata[0]} so far: %{y:" + y_format + "}<extra></extra>"))
+            x=done[x], y=done[column], mode="lines+markers", name=name,
+            customdata=done[[label]], line={"color": colour},
+            hovertemplate="%{customdata[0]}: %{y:" + y_format + "}<extra>" + name + "</extra>"))
+        if len(running):
+            figure.add_trace(go.Scatter(
+                x=running[x], y=running[column], mode="markers", showlegend=False,
+                name=f"{name}, {RUNNING_WEEK_NOTE}", customdata=running[[label]],
+                marker={"symbol": "circle-open", "size": 11, "color": colour},
+                hovertemplate="%{customdata[0]} so far: %{y:" + y_format + "}<extra></extra>"))
+    if len(running):
         figure.add_vrect(x0=running[x].iloc[0] - pd.Timedelta(days=3),
                          x1=running[x].iloc[-1] + pd.Timedelta(days=3), fillcolor="#dddddd",
-                         opacity=0.35, line_width=0, annotation_text="in progress",
-                         annotation_position="top left")
+                         opacity=0.35, line_width=0,
+                         annotation_text="in progress", annotation_position="top left",
+                         annotation={"xanchor": "right", "font": {"color": "#777777"}})
     figure.update_layout(title=title, height=300, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                         legend={"orientation": "h", "y": -0.2}, hovermode="x unified")
+                         legend={"orientation": "h", "y": -0.2}, hovermode="x unified",
+                         showlegend=len(series) > 1)
+    if len(weeks):  # the band and its label must not widen the axis past the data
+        figure.update_xaxes(range=[weeks[x].min() - pd.Timedelta(days=4),
+                                   weeks[x].max() + pd.Timedelta(days=4)])
     if percent_axis:
         figure.update_yaxes(tickformat=".0%")
     return figure

@@ -25,9 +25,11 @@ def render() -> None:
                  help="Chats and emails whose automatic labels a person should check "
                       "(rpt_human_review_queue).")
     second.metric("Waiting more than a day", ui.count(queue["waiting_over_1d_count"]))
-    third.metric("Contacts last complete week", ui.count(contacts),
-                 help=(f"Week {last_week['iso_week'].iloc[0]}" if len(last_week) else None))
-    fourth.metric("Negative share last complete week", ui.percent(negative))
+    week = last_week["iso_week"].iloc[0] if len(last_week) else "–"
+    third.metric(f"Contacts, {week}", ui.count(contacts),
+                 help="Chats and emails of the latest complete week.")
+    fourth.metric(f"Negative, {week}", ui.percent(negative),
+                  help="Share of that week's chats and emails labelled negative.")
 
     done = trends[trends["is_complete_week"]]
     running = trends[~trends["is_complete_week"]

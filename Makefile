@@ -133,7 +133,7 @@ test-dbt: $(BIN)/.installed-embeddings ## dbt build + tests on a small generated
 		--truth-dir $(CI_DIR)/truth --warehouse $(CI_DIR)/warehouse.duckdb --target ci \
 		--log-dir $(CI_DIR)
 
-test-python: $(BIN)/.installed-embeddings $(COMPAT)/.installed ## pytest: generator, macros, scripts, end-to-end
+test-python: $(BIN)/.installed-embeddings $(BIN)/.installed-metrics $(COMPAT)/.installed ## pytest: generator, macros, scripts, end-to-end
 	CX_COMPAT_DIR=$(CURDIR)/$(COMPAT) $(BIN)/pytest
 
 lint: $(BIN)/.installed ## sqlfluff lint of models, macros, analyses and tests

@@ -91,6 +91,8 @@ CASES = [
     # eval_sentiment.py, train_sentiment_model.py (flags only)
     ("eval_sentiment.py", ["--bands", "3"], "--bands", "see --help"),
     ("train_sentiment_model.py", ["--folds", "3"], "--folds", "see --help"),
+    # metrics_doc.py (flags only)
+    ("metrics_doc.py", ["--write", "--check"], "--check", "see --help"),
     # measure_name_redaction.py
     ("measure_name_redaction.py", ["--warehouse", MISSING, "--raw-dir", "."], "--warehouse",
      "existing file"),

@@ -20,6 +20,9 @@ export CX_TRUTH_DIR ?= $(CURDIR)/data/truth
 export CX_WAREHOUSE_PATH ?= $(CURDIR)/data/warehouse.duckdb
 # The read-only copy of the public schemas that BI tools open (make publish).
 export CX_SERVING_PATH ?= $(CURDIR)/data/serving.duckdb
+# Product embeddings already computed, by model version and text (cx_warehouse/embeddings.py):
+# a rebuild from scratch embeds only texts it has never seen. Empty: no cache.
+export CX_EMBEDDING_CACHE_DIR ?= $(CURDIR)/data/cache/embeddings
 
 CI_DIR := $(CURDIR)/data/ci
 # Older DuckDB clients the serving file must open in (tests/python/test_serving_clients.py),
@@ -64,6 +67,16 @@ $(BIN)/.installed-eval: $(BIN)/.installed
 
 install-embeddings: $(BIN)/.installed-embeddings ## Also install the semantic product search extra
 
+# The semantic layer's extra alone (MetricFlow: `mf query`, scripts/metrics_doc.py's check).
+$(BIN)/.installed-metrics: $(BIN)/.installed
+	$(BIN)/pip install --quiet -e ".[dev,metrics]"
+	@touch $@
+
+install-metrics: $(BIN)/.installed-metrics ## Also install the semantic layer's MetricFlow extra (mf query)
+
+metrics-doc: $(BIN)/.installed ## Rewrite the README's metric list from models/semantic/
+	$(BIN)/python scripts/metrics_doc.py --write
+
 $(COMPAT)/.installed: Makefile
 	rm -rf $(COMPAT)
 	$(PYTHON) -m venv $(COMPAT)
@@ -97,15 +110,16 @@ test: $(BIN)/.installed-embeddings $(COMPAT)/.installed ## Every test: sqlfluff,
 	@# pytest's end-to-end tests reuse the warehouse test-dbt has just built when its build.json
 	@# says it is the dataset they need (scale 1, seed 42, target ci); else they build their own.
 	@# Two workers, one test file each at a time (module fixtures build once per file).
-	@# The full-equals-incremental test (five builds) is make test-incremental's: .ci/run runs
-	@# it after this, so that make test stays under ten minutes.
 	CX_TEST_PREBUILT_DIR=$(CI_DIR) CX_COMPAT_DIR=$(CURDIR)/$(COMPAT) \
-		$(BIN)/pytest -n 2 --dist loadfile --durations=15 -m "not incremental and not browser"
+		$(BIN)/pytest -n 2 --dist loadfile --durations=15 -m "not metrics and not browser"
 
-# Daily loads, one build each, against one full build of the same data (tests/python/
-# test_incremental.py, about five small builds); .ci/run runs it after make test.
-test-incremental: $(BIN)/.installed-embeddings ## The full-equals-incremental test (daily batches vs one full build)
-	$(BIN)/pytest -m incremental --durations=5
+# The semantic layer's metrics against the report marts (tests/python/test_metrics.py, marker
+# metrics), on the warehouse make test-dbt built (data/ci) when it is there, else on a build of
+# its own; its own target because the MetricFlow extra's install and the test do not fit in make
+# test's ten minutes. .ci/run runs it after make test.
+test-metrics: $(BIN)/.installed-metrics ## The metric test: every metric equals its report mart, every period
+	$(if $(wildcard $(CI_DIR)/build.json),CX_TEST_PREBUILT_DIR=$(CI_DIR)) \
+		$(BIN)/pytest -m metrics --durations=5
 
 # test-dbt builds a generated dataset (CI_SCALE, CI_SEED; development salt) with the recipe, which
 # keeps each dbt step's log and a build.json (scale, seed, exit codes) in data/ci.
@@ -115,7 +129,7 @@ test-dbt: $(BIN)/.installed-embeddings ## dbt build + tests on a small generated
 		--truth-dir $(CI_DIR)/truth --warehouse $(CI_DIR)/warehouse.duckdb --target ci \
 		--log-dir $(CI_DIR)
 
-test-python: $(BIN)/.installed-embeddings $(COMPAT)/.installed ## pytest: generator, macros, scripts, end-to-end
+test-python: $(BIN)/.installed-embeddings $(BIN)/.installed-metrics $(BIN)/.installed-dashboards $(COMPAT)/.installed | /usr/bin/chromium ## pytest: generator, macros, scripts, end-to-end
 	CX_COMPAT_DIR=$(CURDIR)/$(COMPAT) $(BIN)/pytest
 
 lint: $(BIN)/.installed ## sqlfluff lint of models, macros, analyses and tests

@@ -96,6 +96,8 @@ CASES = [
     ("dashboards.py", ["--port", "0"], "--port", "between 1 and 65535"),
     ("dashboards.py", ["--port", "nan"], "--port", "whole number"),
     ("dashboards.py", ["--host", " "], "--host", "127.0.0.1"),
+    # metrics_doc.py (flags only)
+    ("metrics_doc.py", ["--write", "--check"], "--check", "see --help"),
     # measure_name_redaction.py
     ("measure_name_redaction.py", ["--warehouse", MISSING, "--raw-dir", "."], "--warehouse",
      "existing file"),

@@ -157,7 +157,7 @@ export CX_DASHBOARD_PORT ?= 8501
 # The browser test's Chromium: Debian's package (never a browser Playwright downloads).
 CHROMIUM := /usr/bin/chromium
 # Phony: a folder dashboards/ exists, and make would call the target up to date.
-.PHONY: dashboards test-dashboards
+.PHONY: dashboards test-dashboards docs
 
 $(BIN)/.installed-dashboards: $(BIN)/.installed
 	$(BIN)/pip install --quiet -e ".[dev,dashboards]"

@@ -140,6 +140,11 @@
 
 
 {% macro erasure_requests_file_exists() -%}
+    {{- return(adapter.dispatch('erasure_requests_file_exists', 'cx_warehouse')()) -}}
+{%- endmacro %}
+
+
+{% macro duckdb__erasure_requests_file_exists() -%}
     {%- if not execute -%}
         {{- return(true) -}}
     {%- endif -%}
@@ -147,10 +152,18 @@
     {%- set found = run_query(
         'select count(*) from glob(' ~ cx_warehouse.sql_string_literal(path) ~ ')'
     ).columns[0].values()[0] > 0 -%}
-    {%- if not found and target.name not in ['dev', 'ci'] -%}
+    {{- return(cx_warehouse.erasure_requests_file_verdict(found)) -}}
+{%- endmacro %}
+
+
+{% macro erasure_requests_file_verdict(found) -%}
+    {#- A missing request log: no requests on a development target, a refusal elsewhere. -#}
+    {%- set path = cx_warehouse.erasure_requests_path() -%}
+    {%- if not found and target.name not in var('development_targets') -%}
         {{- exceptions.raise_compiler_error(
             "The erasure request log " ~ path ~ " is missing. Target '" ~ target.name
-            ~ "' is not a development target (dev, ci), so it refuses to build without it: "
+            ~ "' is not a development target (" ~ var('development_targets') | join(', ')
+            ~ "), so it refuses to build without it: "
             ~ "restore the file (a header line alone means no requests) and run again."
         ) -}}
     {%- elif not found -%}

@@ -88,12 +88,12 @@ final as (
         ) }} end as body_redacted,
         -- Distinct, sorted lists (empty when none); read from the raw body, which is safe
         -- because the patterns cannot match PII.
-        list_sort(list_distinct(regexp_extract_all(
-            decided.body, {{ sql_string_literal(order_number_regex) }}
-        ))) as order_numbers,
-        list_sort(list_distinct(regexp_extract_all(
-            decided.body, {{ sql_string_literal(tracking_number_regex) }}
-        ))) as tracking_numbers,
+        {{ sorted_distinct(regex_extract_all(
+            'decided.body', sql_string_literal(order_number_regex)
+        )) }} as order_numbers,
+        {{ sorted_distinct(regex_extract_all(
+            'decided.body', sql_string_literal(tracking_number_regex)
+        )) }} as tracking_numbers,
         decided.received_at,
         decided.row_reject_reason,
         decided.reject_reason

@@ -73,7 +73,14 @@ final as (
     select
         decided.source_load,
         decided.source_row_number,
-        case when decided.reject_reason is not null then decided.raw_record end as raw_record,
+        -- Past retention_days.raw_email_text already when it arrives: not kept (the post-hook
+        -- purges what ages past it later).
+        case
+            when
+                decided.reject_reason is not null
+                and {{ is_retained('decided.received_at', 'raw_email_text') }}
+                then decided.raw_record
+        end as raw_record,
         decided.email_id,
         decided.from_address,
         decided.to_address,

@@ -395,3 +395,18 @@
         else regexp_replace({{ expr }}, {{ pattern_expr }}, '$1[NAME]$2')
     end
 {%- endmacro %}
+
+
+{% macro spark__split_part(string_text, delimiter_text, part_number) -%}
+    {#- Spark's own split_part (a literal delimiter, '' past the last part, as DuckDB's):
+        dbt-spark's regex-escaping version writes '\\', which means two backslashes under
+        escapedStringLiterals. -#}
+    split_part({{ string_text }}, {{ delimiter_text }}, {{ part_number }})
+{%- endmacro %}
+
+
+{% macro spark__escape_single_quotes(expression) -%}
+    {#- Inside a quoted literal: a quote closes it, chr(39) and reopens it (a backslash escape
+        is a character under escapedStringLiterals). -#}
+    {{ expression | replace("'", "' || chr(39) || '") }}
+{%- endmacro %}

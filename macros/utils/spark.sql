@@ -135,8 +135,11 @@
         to_json(struct({{ relation_alias }}.*))
     {%- else -%}
         {%- set node = cx_warehouse.spark_source_node_for_alias(relation_alias) -%}
+        {%- set present = cx_warehouse.relation_column_names(
+            source(node.source_name, node.name)) -%}
         {%- set fields = [] -%}
-        {%- for column_name in node.columns.keys() if column_name not in exclude -%}
+        {%- for column_name in node.columns.keys()
+                if column_name not in exclude and column_name | lower in present -%}
             {%- do fields.append("'" ~ column_name ~ "', " ~ relation_alias ~ '.' ~ column_name) -%}
         {%- endfor -%}
         to_json(named_struct({{ fields | join(', ') }}), map('ignoreNullFields', 'false'))
@@ -150,8 +153,9 @@
     {%- endif -%}
     {%- set deidentified = cx_warehouse.erasure_deidentified_columns() -%}
     {%- set node = cx_warehouse.spark_source_node_for_alias(table_name.split('.')[-1]) -%}
+    {%- set present = cx_warehouse.relation_column_names(source(node.source_name, node.name)) -%}
     {%- set columns = [] -%}
-    {%- for column_name in node.columns.keys() -%}
+    {%- for column_name in node.columns.keys() if column_name | lower in present -%}
         {%- if column_name in deidentified.get(table_name, []) -%}
             {%- do columns.append('case when ' ~ cx_warehouse.is_erased(table_name)
                 ~ ' then null else ' ~ column_name ~ ' end as ' ~ column_name) -%}
@@ -409,4 +413,17 @@
     {#- Inside a quoted literal: a quote closes it, chr(39) and reopens it (a backslash escape
         is a character under escapedStringLiterals). -#}
     {{ expression | replace("'", "' || chr(39) || '") }}
+{%- endmacro %}
+
+
+{% macro spark__cast(field, type) -%}
+    {#- dbt.cast (unit-test fixtures, contract checks) with the declared type in Spark's
+        spelling (spark_type): the YAML declares DuckDB's (varchar, x[]). -#}
+    cast({{ field }} as {{ cx_warehouse.spark_type(type) }})
+{%- endmacro %}
+
+
+{% macro spark__safe_cast(field, type) -%}
+    {#- dbt.safe_cast (unit-test fixtures) likewise; Spark's try_cast is null on a bad value. -#}
+    try_cast({{ field }} as {{ cx_warehouse.spark_type(type) }})
 {%- endmacro %}

@@ -26,6 +26,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from cx_warehouse import cli  # noqa: E402
+
 HOST = "127.0.0.1"
 
 
@@ -33,7 +37,8 @@ def spark_home() -> Path:
     try:
         import pyspark
     except ImportError:
-        raise SystemExit("spark_cluster: error: pyspark is not installed; run `make install-spark`")
+        raise SystemExit("spark_cluster: error: pyspark is not installed; run "
+                         "`make install-spark`")
     return Path(pyspark.__file__).parent
 
 
@@ -147,22 +152,22 @@ def status(directory: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="spark_cluster", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = cli.Parser(prog="spark_cluster", description=__doc__,
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["start", "stop", "status"])
     parser.add_argument("--dir", type=Path, default=None,
                         help="pid files, logs, worker scratch (default: $CX_SPARK_DIR or "
                              "data/spark)")
-    parser.add_argument("--port", type=int, default=7077, help="master port (default: 7077)")
-    parser.add_argument("--web-port", type=int, default=8080,
+    port = cli.integer(minimum=1, maximum=65534, example=7077)
+    parser.add_argument("--port", type=port, default=7077, help="master port (default: 7077)")
+    parser.add_argument("--web-port", type=port, default=8080,
                         help="master web UI port; the worker's is the next (default: 8080)")
-    parser.add_argument("--cores", type=int, default=2, help="worker cores (default: 2)")
+    parser.add_argument("--cores", type=cli.integer(minimum=1, example=2), default=2,
+                        help="worker cores (default: 2)")
     parser.add_argument("--memory", default="2g", help="worker memory (default: 2g)")
-    parser.add_argument("--timeout", type=float, default=120,
+    parser.add_argument("--timeout", type=cli.number(positive=True, example=120), default=120,
                         help="seconds to wait for the daemons (default: 120)")
     args = parser.parse_args(argv)
-    if not 0 < args.port < 65536 or not 0 < args.web_port < 65535:
-        parser.error("--port and --web-port must be TCP ports (1-65535)")
     directory = (args.dir or default_dir()).resolve()
     if args.command == "start":
         return start(directory, args.port, args.web_port, args.cores, args.memory, args.timeout)

@@ -180,8 +180,8 @@ def test_a_build_runs_on_the_loopback_cluster(tmp_path) -> None:
                    CX_SPARK_EXECUTOR_MEMORY="512m")
         result = subprocess.run(
             [sys.executable, "-m", "cx_warehouse.spark_runner", "build", "--target", "spark",
-             "--target-path", str(tmp_path / "target"), "--select",
-             "stg_support__companies", "stg_support__agents"],
+             "--target-path", str(tmp_path / "target"), "--indirect-selection", "cautious",
+             "--select", "stg_support__companies", "stg_support__agents"],
             env=env, cwd=REPO, capture_output=True, text=True, timeout=1800)
         assert result.returncode == 0, result.stdout[-3000:]
         # The application ran on the cluster's worker: it wrote an executor folder there.

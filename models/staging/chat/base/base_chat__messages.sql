@@ -48,7 +48,7 @@ normalised as (
 
 final as (
     select
-        conversation_id || '-' || cast(message_index as {{ cx_warehouse.text_type() }}) as message_id,
+        conversation_id || '-' || cast(message_index as {{ text_type() }}) as message_id,
         source_load,
         conversation_id,
         message_index,

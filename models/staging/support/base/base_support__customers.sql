@@ -34,7 +34,9 @@ typed as (
             ''
         ) as last_name,
         nullif(
-            trim({{ optional_source_column('support', 'customers', 'address_line1', text_type()) }}),
+            trim({{ optional_source_column(
+                'support', 'customers', 'address_line1', text_type()
+            ) }}),
             ''
         ) as address_line1,
         nullif(

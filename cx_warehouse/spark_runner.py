@@ -11,7 +11,7 @@ Interface (for the recipe, the tests and cx_warehouse.spark_udfs):
 - Environment: CX_SPARK_MASTER (default `local[2]`; `spark://127.0.0.1:7077` for the loopback
   cluster of scripts/spark_cluster.py), CX_SPARK_DIR (default `<project>/data/spark`: the
   Parquet warehouse `warehouse/` and the Derby metastore `metastore_db/` live there),
-  CX_SPARK_DRIVER_MEMORY (default 2g), CX_SPARK_EXECUTOR_MEMORY (default 1g),
+  CX_SPARK_DRIVER_MEMORY (default 4g), CX_SPARK_EXECUTOR_MEMORY (default 1g),
   CX_SPARK_SHUFFLE_PARTITIONS (default 4).
 - After the session exists and before dbt runs, `cx_warehouse.spark_udfs.register(spark)` is
   called when that module exists (it registers the Python steps' vectorised UDFs as session
@@ -56,7 +56,7 @@ def spark_conf(directory: Path | None = None, master: str | None = None) -> dict
             f"jdbc:derby:;databaseName={directory / 'metastore_db'};create=true",
         "spark.driver.extraJavaOptions": f"{derby} -Duser.timezone=UTC",
         "spark.executor.extraJavaOptions": "-Duser.timezone=UTC",
-        "spark.driver.memory": env("CX_SPARK_DRIVER_MEMORY", "2g"),
+        "spark.driver.memory": env("CX_SPARK_DRIVER_MEMORY", "4g"),
         "spark.executor.memory": env("CX_SPARK_EXECUTOR_MEMORY", "1g"),
         "spark.sql.shuffle.partitions": env("CX_SPARK_SHUFFLE_PARTITIONS", "4"),
         "spark.default.parallelism": env("CX_SPARK_SHUFFLE_PARTITIONS", "4"),

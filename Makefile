@@ -11,6 +11,8 @@ SCALE ?= 1
 SEED ?= 42
 CI_SCALE ?= 1
 CI_SEED ?= 42
+# dbt target of make build / make publish: dev (DuckDB) or spark (Apache Spark).
+TARGET ?= dev
 
 export DO_NOT_TRACK := 1
 export DBT_PROJECT_DIR := $(CURDIR)
@@ -77,6 +79,21 @@ install-metrics: $(BIN)/.installed-metrics ## Also install the semantic layer's 
 metrics-doc: $(BIN)/.installed ## Rewrite the README's metric list from models/semantic/
 	$(BIN)/python scripts/metrics_doc.py --write
 
+# Apache Spark: dbt-spark (session method) and pyspark; Java 17 must be on the machine.
+$(BIN)/.installed-spark: $(BIN)/.installed
+	$(BIN)/pip install --quiet -e ".[dev,spark]"
+	@touch $@
+
+install-spark: $(BIN)/.installed-spark ## Also install the Apache Spark extra (dbt-spark, pyspark)
+
+# Spark (tests/python/test_spark.py): scale 0.1 built on DuckDB and on Spark, every mart
+# compared; and a build on the loopback standalone cluster. .ci/run runs it after the others.
+test-spark: $(BIN)/.installed-spark ## The Spark tests: DuckDB/Spark parity, the loopback cluster
+	$(BIN)/pytest -m spark --durations=5
+
+spark-cluster: $(BIN)/.installed-spark ## Start the loopback Spark cluster (scripts/spark_cluster.py)
+	$(BIN)/python scripts/spark_cluster.py start
+
 $(COMPAT)/.installed: Makefile
 	rm -rf $(COMPAT)
 	$(PYTHON) -m venv $(COMPAT)
@@ -95,13 +112,14 @@ generate: $(BIN)/.installed ## (Re)generate the synthetic dataset (SCALE=1 SEED=
 		--out $(CX_RAW_DIR) --truth-out $(CX_TRUTH_DIR)
 
 # The recipe's marker keeps `make publish` from publishing a build that was killed or failed.
-build: $(BIN)/.installed ## Build the warehouse (dbt seeds, models, tests), then publish
+# TARGET=spark builds on Apache Spark (make install-spark first; README, "Running on Spark").
+build: $(BIN)/.installed $(if $(filter spark,$(TARGET)),$(BIN)/.installed-spark) ## Build the warehouse (dbt seeds, models, tests), then publish (TARGET=spark: on Spark)
 	$(RECIPE) --raw-dir $(CX_RAW_DIR) --truth-dir $(CX_TRUTH_DIR) --generate-if-missing \
-		--scale $(SCALE) --seed $(SEED) --warehouse $(CX_WAREHOUSE_PATH) --target dev \
+		--scale $(SCALE) --seed $(SEED) --warehouse $(CX_WAREHOUSE_PATH) --target $(TARGET) \
 		--publish --serving $(CX_SERVING_PATH)
 
-publish: $(BIN)/.installed ## Copy marts, reference, audit into the read-only serving file (data/serving.duckdb)
-	$(BIN)/python scripts/publish.py
+publish: $(BIN)/.installed ## Copy marts, reference, audit into the read-only serving file (TARGET=spark: from the Spark build)
+	$(BIN)/python scripts/publish.py $(if $(filter spark,$(TARGET)),--engine spark)
 
 test: $(BIN)/.installed-embeddings $(COMPAT)/.installed ## Every test: sqlfluff, dbt build on a small dataset, pytest
 	@# lint and test-dbt side by side (lint takes both cores once the build ends); each one's
@@ -111,7 +129,7 @@ test: $(BIN)/.installed-embeddings $(COMPAT)/.installed ## Every test: sqlfluff,
 	@# says it is the dataset they need (scale 1, seed 42, target ci); else they build their own.
 	@# Two workers, one test file each at a time (module fixtures build once per file).
 	CX_TEST_PREBUILT_DIR=$(CI_DIR) CX_COMPAT_DIR=$(CURDIR)/$(COMPAT) \
-		$(BIN)/pytest -n 2 --dist loadfile --durations=15 -m "not metrics and not browser"
+		$(BIN)/pytest -n 2 --dist loadfile --durations=15 -m "not metrics and not browser and not spark"
 
 # The semantic layer's metrics against the report marts (tests/python/test_metrics.py, marker
 # metrics), on the warehouse make test-dbt built (data/ci) when it is there, else on a build of

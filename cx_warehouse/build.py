@@ -10,7 +10,8 @@ Steps, in order; the first that fails stops the recipe with a one-line error and
 2. raw preflight (`cx_warehouse.preflight`, what `scripts/check_raw.py` runs): every raw file a
    source declares exists and is readable; one line per bad file, exit 2;
 3. the build-in-progress marker `W.build-in-progress` (publish refuses a warehouse that has one);
-4. `dbt build --exclude tag:post_build` (seeds, models, unit and data tests);
+4. `dbt build --exclude tag:post_build` (seeds, models, unit and data tests); on a Spark
+   target (profiles.yml type spark) dbt runs inside `python -m cx_warehouse.spark_runner`;
 5. `dbt test --select tag:post_build` (whole-warehouse checks such as the PII scan);
 6. the marker is removed, only when both dbt steps passed;
 7. publish (optional): `scripts/publish.py` copies the public schemas to the serving file.
@@ -182,6 +183,25 @@ def run_logged(command: Sequence[str], env: dict[str, str], log: Path, echo: boo
         return process.wait()
 
 
+def target_type(target: str, project_dir: Path = REPO) -> str:
+    """The adapter type of a dbt target in profiles.yml ('duckdb', 'spark'); '' if unknown."""
+    import yaml  # dbt's own dependency
+
+    try:
+        profiles = yaml.safe_load((Path(project_dir) / "profiles.yml").read_text())
+        return str(profiles["cx_warehouse"]["outputs"][target]["type"])
+    except (OSError, KeyError, TypeError, yaml.YAMLError):
+        return ""
+
+
+def dbt_command(target: str, project_dir: Path = REPO) -> list[str]:
+    """How the recipe starts dbt: the dbt executable, or for a Spark session target the
+    in-process runner (cx_warehouse/spark_runner.py), which creates the SparkSession first."""
+    if target_type(target, project_dir) == "spark":
+        return [sys.executable, "-m", "cx_warehouse.spark_runner"]
+    return [str(BIN / "dbt")]
+
+
 def marker(warehouse: Path) -> Path:
     """`W.build-in-progress`: present while dbt may be rewriting W (cx_warehouse.publish)."""
     return warehouse.with_name(warehouse.name + ".build-in-progress")
@@ -248,6 +268,13 @@ def build(raw_dir: Path, warehouse: Path, *, target: str = "dev", log_dir: Path 
         marker(warehouse).touch()
         env = dbt_environment(raw_dir, warehouse, truth_dir, development_salt, project_dir,
                               base_env)
+        dbt = dbt_command(target, project_dir)
+        if len(dbt) > 1:
+            # Spark: the warehouse and metastore beside the warehouse path (data/spark), and
+            # this repository's cx_warehouse importable by the runner and the executors.
+            env.setdefault("CX_SPARK_DIR", str(warehouse.parent / "spark"))
+            env["PYTHONPATH"] = os.pathsep.join(
+                p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
         common = ["--target", target, "--target-path", str(target_path)]
         if dbt_log_path is not None:
             common += ["--log-path", str(dbt_log_path)]
@@ -256,7 +283,7 @@ def build(raw_dir: Path, warehouse: Path, *, target: str = "dev", log_dir: Path 
                 arguments = (*arguments, "--exclude-resource-type", "unit_test")
             step, started = timed_step(name), time.perf_counter()
             step.log = str(log_dir / f"{name}.log")
-            step.returncode = run_logged([str(BIN / "dbt"), *arguments, *common], env,
+            step.returncode = run_logged([*dbt, *arguments, *common], env,
                                          Path(step.log), echo)
             step.seconds = round(time.perf_counter() - started, 1)
             # Each step's run_results.json is kept (the next dbt command overwrites target's).
@@ -271,10 +298,11 @@ def build(raw_dir: Path, warehouse: Path, *, target: str = "dev", log_dir: Path 
 
         if publish_to is not None:
             step, started = timed_step("publish"), time.perf_counter()
+            engine = ["--engine", "spark"] if len(dbt) > 1 else []
             step.returncode = subprocess.run(
                 [sys.executable, str(REPO / "scripts" / "publish.py"), "--warehouse",
                  str(warehouse), "--serving", str(publish_to), "--target-dir",
-                 str(target_path)], cwd=REPO, env=env).returncode
+                 str(target_path), *engine], cwd=REPO, env=env).returncode
             step.seconds = round(time.perf_counter() - started, 1)
             if step.returncode != 0:
                 raise RecipeError(f"publishing {warehouse} to {publish_to} failed (exit "
@@ -319,7 +347,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         required=not env("CX_WAREHOUSE_PATH"),
                         help="DuckDB file dbt builds (default: $CX_WAREHOUSE_PATH)")
     parser.add_argument("--target", default="dev",
-                        help="dbt target: dev (make build), ci (make test) or prod "
+                        help="dbt target: dev (make build), ci (make test), prod, or spark "
+                             "(Apache Spark through cx_warehouse/spark_runner.py; the Spark "
+                             "warehouse goes to $CX_SPARK_DIR, else spark/ beside --warehouse) "
                              "(default: dev)")
     generation = parser.add_mutually_exclusive_group()
     generation.add_argument("--generate", action="store_true",

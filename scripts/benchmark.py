@@ -4,6 +4,12 @@
     python scripts/benchmark.py [--generator-scales 1 100] [--build-scales 1] [--out FILE]
     python scripts/benchmark.py --build-scales 10 --incremental [--runs 2]
     python scripts/benchmark.py --profile large [--incremental] [--runs 2]
+    python scripts/benchmark.py --engines duckdb spark --scales 1 10
+
+With --engines, each build scale is built once per engine (duckdb: target ci; spark: target
+spark, local[2], the Spark warehouse in the run's folder; make install-spark), and a last table
+puts the engines' build times and peak memory side by side. Spark's peak memory is the whole
+process tree's: the driver JVM and the dbt process it runs in.
 
 Each run works in a fresh temporary folder (or under --work-dir) and runs every step as a
 child process: the generator (`scripts/generate_data.py`), then the project's one build recipe
@@ -194,15 +200,21 @@ def generate(folder: Path, raw: Path, scale: float | None, profile: str | None
     return numbers
 
 
-def build(folder: Path, raw: Path, label: str) -> dict[str, Any]:
+def build(folder: Path, raw: Path, label: str, engine: str = "duckdb") -> dict[str, Any]:
     """One run of the build recipe (preflight, dbt build, post-build checks, publish)."""
     logs = folder / "logs" / label
     warehouse, serving = folder / "warehouse.duckdb", folder / "serving.duckdb"
+    target = "spark" if engine == "spark" else "ci"
     command = [sys.executable, "-m", "cx_warehouse.build", "--raw-dir", str(raw),
-               "--warehouse", str(warehouse), "--target", "ci", "--log-dir", str(logs),
+               "--warehouse", str(warehouse), "--target", target, "--log-dir", str(logs),
                "--target-path", str(folder / "target"), "--dbt-log-path",
-               str(folder / "dbt_logs"), "--publish", "--serving", str(serving), "--quiet"]
-    numbers, sampler = measure(command, child_env(folder), folder / "duckdb_tmp")
+               str(folder / "dbt_logs"), "--publish", "--serving", str(serving), "--quiet",
+               "--dev-salt"]
+    env = child_env(folder)
+    if engine == "spark":
+        env["CX_SPARK_DIR"] = str(folder / "spark")
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
+    numbers, sampler = measure(command, env, folder / "duckdb_tmp")
     numbers.pop("output")
     manifest = json.loads((logs / "build.json").read_text())
     numbers["step_seconds"] = {name: step.get("seconds")
@@ -248,7 +260,7 @@ def load_folders(landing: Path) -> list[Path]:
 
 
 def one_run(folder: Path, scale: float | None, profile: str | None, incremental: bool,
-            do_build: bool) -> list[dict[str, Any]]:
+            do_build: bool, engines: tuple[str, ...] = ("duckdb",)) -> list[dict[str, Any]]:
     """The steps of one run, each a dict with its numbers."""
     label = profile or f"scale {scale:g}"
     steps: list[dict[str, Any]] = []
@@ -274,9 +286,33 @@ def one_run(folder: Path, scale: float | None, profile: str | None, incremental:
         shutil.copytree(last, raw / "loads" / last.name)
         steps.append({"step": f"daily batch {last.name}", "dataset": label,
                       **build(folder, raw, "daily")})
-    else:
+    elif engines == ("duckdb",):
         steps.append({"step": "build (recipe)", "dataset": label, **build(folder, raw, "full")})
+    else:
+        for engine in engines:
+            steps.append({"step": f"build ({engine})", "dataset": label, "engine": engine,
+                          **build(folder, raw, f"full_{engine}", engine)})
     return steps
+
+
+def print_engines(results: list[dict[str, Any]]) -> None:
+    """The engines' builds side by side: one row per dataset, seconds and peak MiB each."""
+    builds = [step for step in results if step.get("engine")]
+    engines = list(dict.fromkeys(step["engine"] for step in builds))
+    if not builds:
+        return
+    print("\nengines side by side (build recipe: preflight, dbt build, post-build checks, "
+          "publish)")
+    print(f"{'dataset':<12}" + "".join(f"{engine + ' s':>14}{engine + ' peak MiB':>20}"
+                                       for engine in engines))
+    for dataset in dict.fromkeys(step["dataset"] for step in builds):
+        cells = ""
+        for engine in engines:
+            step = next((s for s in builds if s["dataset"] == dataset and s["engine"] == engine),
+                        {})
+            cells += f"{step.get('seconds', ''):>14}{step.get('peak_rss_mib', ''):>20}"
+        print(f"{dataset:<12}{cells}")
+    sys.stdout.flush()
 
 
 COLUMNS = (("seconds", "s"), ("peak_rss_mib", "peak MiB"), ("peak_temp_mib", "temp MiB"),
@@ -325,6 +361,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         type=cli.number(positive=True, maximum=10_000, example=1), nargs="*", default=None,
                         help="scales at which to time the build recipe (default: 1; none with "
                              "--profile)")
+    parser.add_argument("--scales", dest="build_scales",
+                        type=cli.number(positive=True, maximum=10_000, example=1), nargs="*",
+                        help="the same as --build-scales")
+    parser.add_argument("--engines", nargs="+", choices=["duckdb", "spark"], default=None,
+                        help="build each build scale on these engines and compare them "
+                             "(default: duckdb only; spark needs make install-spark)")
     parser.add_argument("--profile", choices=["large"], default=None,
                         help="also generate and build this profile of the generator "
                              "(scripts/generate_data.py --profile)")
@@ -341,7 +383,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="where to write the JSON results")
     args = parser.parse_args(argv)
     if args.generator_scales is None:
-        args.generator_scales = [] if args.profile else [1, 100]
+        args.generator_scales = [] if args.profile or args.engines else [1, 100]
+    if args.engines and args.incremental:
+        parser.error("--engines compares full builds; leave out --incremental")
     if args.build_scales is None:
         args.build_scales = [] if args.profile else [1]
     return args
@@ -367,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
                     folder = Path(tempfile.mkdtemp(prefix="cx-bench-"))
                 try:
                     steps = one_run(folder, scale, profile, args.incremental and do_build,
-                                    do_build)
+                                    do_build, tuple(args.engines or ("duckdb",)))
                 finally:
                     if not args.work_dir:
                         shutil.rmtree(folder, ignore_errors=True)
@@ -380,6 +424,7 @@ def main(argv: list[str] | None = None) -> int:
             if len(runs) > 1:
                 print_steps(f"median of {len(runs)} runs, {profile or f'scale {scale:g}'}",
                             medians(runs))
+        print_engines(results)
     except BenchmarkError as error:
         print(f"benchmark: error: {error}", file=sys.stderr)
         return 1

@@ -59,6 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
                              "DuckDB 1.4 and newer) or latest (default: "
                              f"${publish.STORAGE_VERSION_VARIABLE} or "
                              f"{publish.DEFAULT_STORAGE_VERSION})")
+    parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
+                        help="the engine that built the warehouse: duckdb (the DuckDB file "
+                             "--warehouse) or spark (the Parquet tables of the Spark build under "
+                             "--spark-dir, exported to <warehouse>.spark.duckdb first; "
+                             "cx_warehouse/spark_publish.py) (default: duckdb)")
+    parser.add_argument("--spark-dir", type=Path, default=None,
+                        help="the Spark build's folder with --engine spark (default: "
+                             "$CX_SPARK_DIR, else spark/ beside the warehouse path)")
     parser.add_argument("--force", action="store_true",
                         help="publish even though the last `make build` did not finish")
     parser.add_argument("--quiet", action="store_true", help="print only the summary line")
@@ -72,10 +80,20 @@ def main(argv: list[str] | None = None) -> int:
     log = (lambda line: None) if args.quiet else (lambda line: print(line, flush=True))
     log(f"publishing {', '.join(args.schemas)} of {warehouse} to {serving}")
     try:
-        result = publish.publish(warehouse, serving, schemas=args.schemas,
-                                 target_dir=args.target_dir or default_target_dir(),
-                                 force=args.force,
-                                 storage_version=args.storage_version, log=log)
+        if args.engine == "spark":
+            from cx_warehouse import spark_publish
+
+            spark_dir = (args.spark_dir or (Path(os.environ["CX_SPARK_DIR"])
+                         if os.environ.get("CX_SPARK_DIR") else warehouse.parent / "spark"))
+            result = spark_publish.publish_spark(
+                warehouse, serving, spark_dir=spark_dir,
+                target_dir=args.target_dir or default_target_dir(), force=args.force,
+                storage_version=args.storage_version, log=log)
+        else:
+            result = publish.publish(warehouse, serving, schemas=args.schemas,
+                                     target_dir=args.target_dir or default_target_dir(),
+                                     force=args.force,
+                                     storage_version=args.storage_version, log=log)
     except publish.PublishError as error:
         return cli.fail("publish", str(error), 1)
     macros = len(result.relations) - result.table_count

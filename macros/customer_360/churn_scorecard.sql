@@ -55,3 +55,10 @@
 {% macro default__ordered_list(expr, order_by) -%}
     array_agg({{ expr }} order by {{ order_by }})
 {%- endmacro %}
+
+{% macro spark__ordered_list(expr, order_by) -%}
+    transform(
+        array_sort(collect_list(struct({{ order_by }} as sort_key, {{ expr }} as value))),
+        ordered_pair -> ordered_pair.value
+    )
+{%- endmacro %}

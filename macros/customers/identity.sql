@@ -16,3 +16,7 @@
 {% macro default__sorted_distinct_list(expr) -%}
     list_sort(list_distinct(list({{ expr }})))
 {%- endmacro %}
+
+{% macro spark__sorted_distinct_list(expr) -%}
+    array_sort(collect_set({{ expr }}))
+{%- endmacro %}

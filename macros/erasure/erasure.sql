@@ -140,6 +140,11 @@
 
 
 {% macro erasure_requests_file_exists() -%}
+    {{- return(adapter.dispatch('erasure_requests_file_exists', 'cx_warehouse')()) -}}
+{%- endmacro %}
+
+
+{% macro duckdb__erasure_requests_file_exists() -%}
     {%- if not execute -%}
         {{- return(true) -}}
     {%- endif -%}
@@ -147,10 +152,18 @@
     {%- set found = run_query(
         'select count(*) from glob(' ~ cx_warehouse.sql_string_literal(path) ~ ')'
     ).columns[0].values()[0] > 0 -%}
-    {%- if not found and target.name not in ['dev', 'ci'] -%}
+    {{- return(cx_warehouse.erasure_requests_file_verdict(found)) -}}
+{%- endmacro %}
+
+
+{% macro erasure_requests_file_verdict(found) -%}
+    {#- A missing request log: no requests on a development target, a refusal elsewhere. -#}
+    {%- set path = cx_warehouse.erasure_requests_path() -%}
+    {%- if not found and target.name not in var('development_targets') -%}
         {{- exceptions.raise_compiler_error(
             "The erasure request log " ~ path ~ " is missing. Target '" ~ target.name
-            ~ "' is not a development target (dev, ci), so it refuses to build without it: "
+            ~ "' is not a development target (" ~ var('development_targets') | join(', ')
+            ~ "), so it refuses to build without it: "
             ~ "restore the file (a header line alone means no requests) and run again."
         ) -}}
     {%- elif not found -%}
@@ -179,7 +192,7 @@
     {#- Delete (or, for a table with meta.erasure.deidentify, null those columns of) the rows of
         this base table whose raw columns match a request; is_erased() on the stored columns,
         which keep their raw names. raw_record (kept for rejected rows) is de-identified too. -#}
-    {%- if not cx_warehouse.has_erasure_requests() -%}
+    {%- if not cx_warehouse.stored_rows_updatable() or not cx_warehouse.has_erasure_requests() -%}
         {{- return('select 1') -}}
     {%- endif -%}
     {%- set subjects = '(' ~ cx_warehouse.erasure_subjects_sql() ~ ')' -%}
@@ -215,7 +228,7 @@
 {% macro erase_orphaned_rows(key_column, parent_model, parent_filter='true') -%}
     {#- An incremental child of a table that erase_stored_rows cleans: delete its rows whose
         key is no longer among the parent's rows (parent_filter: e.g. valid rows only). -#}
-    {%- if not cx_warehouse.has_erasure_requests() -%}
+    {%- if not cx_warehouse.stored_rows_updatable() or not cx_warehouse.has_erasure_requests() -%}
         {{- return('select 1') -}}
     {%- endif -%}
     {{- return('delete from ' ~ this ~ ' as stored_rows where not exists (select 1 from '
@@ -228,7 +241,7 @@
     {#- An incremental child of a de-identified table: null these columns on its rows whose
         parent row was de-identified (the parent's is_deidentified flag); `also` sets further
         columns derived from them (column -> SQL value, e.g. is_loyalty_member -> false). -#}
-    {%- if not cx_warehouse.has_erasure_requests() -%}
+    {%- if not cx_warehouse.stored_rows_updatable() or not cx_warehouse.has_erasure_requests() -%}
         {{- return('select 1') -}}
     {%- endif -%}
     {%- set assignments = [] -%}
@@ -257,4 +270,32 @@
             identifier=node.alias)) -}}
     {%- endfor -%}
     {{- exceptions.raise_compiler_error("model_relation: no model named " ~ model_name) -}}
+{%- endmacro %}
+
+
+{% macro stored_rows_updatable() -%}
+    {#- Whether the hooks may update or delete stored rows (erasure, retention): DuckDB tables
+        can; Parquet tables on Spark cannot (Delta can), so there the hooks do nothing and a
+        rebuild from an empty warehouse applies new erasure requests (DECISIONS.md, "Running
+        on Spark"). -#}
+    {{- return(adapter.dispatch('stored_rows_updatable', 'cx_warehouse')()) -}}
+{%- endmacro %}
+
+
+{% macro default__stored_rows_updatable() -%}
+    {{- return(true) -}}
+{%- endmacro %}
+
+
+{% macro spark__stored_rows_updatable() -%}
+    {%- set file_format = config.get('file_format') if config is defined else none -%}
+    {%- if file_format == 'delta' -%}
+        {{- return(true) -}}
+    {%- endif -%}
+    {%- if execute -%}
+        {%- do log('Stored rows of ' ~ this ~ ' are not updated by the erasure/retention hook: '
+            ~ 'Parquet tables on Spark cannot be updated in place (a rebuild applies them).',
+            info=false) -%}
+    {%- endif -%}
+    {{- return(false) -}}
 {%- endmacro %}

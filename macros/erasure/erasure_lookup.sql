@@ -9,11 +9,11 @@ erasure_requests as (
         select * from {{ source('landing', 'erasure_requests') }}
     {%- else -%}
         select
-            cast(null as varchar) as request_id,
-            cast(null as varchar) as customer_id,
-            cast(null as varchar) as email,
-            cast(null as varchar) as requested_at,
-            cast(null as varchar) as filename,
+            cast(null as {{ cx_warehouse.text_type() }}) as request_id,
+            cast(null as {{ cx_warehouse.text_type() }}) as customer_id,
+            cast(null as {{ cx_warehouse.text_type() }}) as email,
+            cast(null as {{ cx_warehouse.text_type() }}) as requested_at,
+            cast(null as {{ cx_warehouse.text_type() }}) as filename,
             cast(null as bigint) as ordinality  -- noqa: RF04
         where false
     {%- endif %}
@@ -35,7 +35,7 @@ typed as (
         -- A request without an id is still honoured; its id is its row in the file.
         coalesce(
             {{ cx_warehouse.nullif_blank('erasure_requests.request_id') }},
-            'row:' || cast(erasure_requests.file_row_ordinal as varchar)
+            'row:' || cast(erasure_requests.file_row_ordinal as {{ cx_warehouse.text_type() }})
         ) as request_id,
         {{ cx_warehouse.erasure_key('customer_id', 'erasure_requests.customer_id') }} as customer_id,
         {{ cx_warehouse.erasure_key('email', 'erasure_requests.email') }} as email,
@@ -46,12 +46,25 @@ typed as (
 
 -- The file is cumulative: every daily load carries the requests so far. One row per request,
 -- from the newest load that has it.
-final as (
-    select * exclude (source_load)
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by request_id order by source_load desc, source_row_number
+        ) as load_rank
     from typed
-    qualify row_number() over (
-        partition by request_id order by source_load desc, source_row_number
-    ) = 1
+),
+
+final as (
+    select
+        source_row_number,
+        request_id,
+        customer_id,
+        email,
+        email_as_received,
+        requested_at
+    from ranked
+    where load_rank = 1
 )
 
 select * from final

@@ -33,6 +33,9 @@
 {% macro purge_raw_email_text() -%}
     {#- Post-hook of base_email__emails: the email as received (kept for rejected rows only) is
         purged once it is older than retention_days.raw_email_text, as in its quarantine. -#}
+    {%- if not cx_warehouse.stored_rows_updatable() -%}
+        {{- return('select 1') -}}
+    {%- endif -%}
     {{- return('update ' ~ this ~ ' set raw_record = null where raw_record is not null and not '
         ~ cx_warehouse.is_retained('received_at', 'raw_email_text')) -}}
 {%- endmacro %}

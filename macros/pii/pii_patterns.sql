@@ -104,3 +104,67 @@
         else regexp_replace({{ expr }}, {{ pattern_expr }}, '\1[NAME]\2', 'g')
     end
 {%- endmacro %}
+
+
+
+{#- The text columns (text and lists of text) of every table and view outside the excluded
+    schemas, as (schema, table, column) rows in column order, for the PII scan
+    (tests/dbt/assert_no_raw_pii_outside_restricted.sql). dbt's own node ids in the run log
+    (audit.dbt_model_runs.unique_id) are left out: a hash of ten digits looks like a phone
+    number to the scan, but is not data about anyone. -#}
+{% macro pii_scan_text_columns(excluded_schemas) -%}
+    {{- return(adapter.dispatch('pii_scan_text_columns', 'cx_warehouse')(excluded_schemas)) -}}
+{%- endmacro %}
+
+{% macro duckdb__pii_scan_text_columns(excluded_schemas) -%}
+    {%- set columns_query -%}
+        select table_schema, table_name, column_name
+        from information_schema.columns
+        where table_catalog = '{{ target.database }}'
+            and lower(table_schema) not in ('{{ excluded_schemas | join("', '") }}')
+            and (data_type = 'VARCHAR' or data_type like 'VARCHAR[]%')
+            and not (lower(table_schema) = 'audit' and table_name = 'dbt_model_runs'
+                and column_name = 'unique_id')
+        order by table_schema, table_name, ordinal_position
+    {%- endset -%}
+    {%- set found = [] -%}
+    {%- for row in run_query(columns_query).rows -%}
+        {%- do found.append((row[0], row[1], row[2])) -%}
+    {%- endfor -%}
+    {{- return(found) -}}
+{%- endmacro %}
+
+{% macro spark__pii_scan_text_columns(excluded_schemas) -%}
+    {#- Spark has no information_schema: every database, its tables and views, each described;
+        the raw files' tables and views (spark_create_raw_sources: raw data, as DuckDB's
+        readers, which are no catalog objects) and temporary views are left out. -#}
+    {%- set raw_objects = [] -%}
+    {%- for read in cx_warehouse.spark_raw_reads() -%}
+        {%- for suffix in ['', '__files', '__listing'] -%}
+            {%- do raw_objects.append((read.schema ~ '.' ~ read.identifier ~ suffix) | lower) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- set found = [] -%}
+    {%- for database in run_query('show databases').columns[0].values() | sort -%}
+        {%- if database | lower not in excluded_schemas -%}
+            {%- for table in run_query('show tables in ' ~ database).rows -%}
+                {%- set name = table[1] -%}
+                {%- if not table[2] and (database ~ '.' ~ name) | lower not in raw_objects -%}
+                    {%- set state = namespace(in_columns=true) -%}
+                    {%- for column in run_query('describe ' ~ database ~ '.' ~ name).rows -%}
+                        {%- if not column[0] or column[0].startswith('#') -%}
+                            {%- set state.in_columns = false -%}
+                        {%- endif -%}
+                        {%- set is_text = column[1] in ['string', 'array<string>'] -%}
+                        {%- set is_node_id = database == 'audit' and name == 'dbt_model_runs'
+                            and column[0] == 'unique_id' -%}
+                        {%- if state.in_columns and is_text and not is_node_id -%}
+                            {%- do found.append((database, name, column[0])) -%}
+                        {%- endif -%}
+                    {%- endfor -%}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return(found) -}}
+{%- endmacro %}

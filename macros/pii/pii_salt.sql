@@ -2,12 +2,12 @@
     {%- set salt = env_var('CX_PII_SALT', '') -%}
     {%- if salt | length > 0 -%}
         {{- return(salt) -}}
-    {%- elif target.name in ['dev', 'ci'] -%}
+    {%- elif target.name in var('development_targets') -%}
         {{- return(var('dev_pii_salt')) -}}
     {%- else -%}
         {{- exceptions.raise_compiler_error(
             "CX_PII_SALT is not set. Target '" ~ target.name ~ "' is not a development target "
-            ~ "(dev, ci), so it needs a secret salt: export CX_PII_SALT=<secret> and run again."
+            ~ "(" ~ var('development_targets') | join(', ') ~ "), so it needs a secret salt: export CX_PII_SALT=<secret> and run again."
         ) -}}
     {%- endif -%}
 {%- endmacro %}

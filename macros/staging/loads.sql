@@ -35,7 +35,7 @@
         daily loads existed), `<table>:<load>/<row>` for a row of a daily load. -#}
     '{{ table_name }}:'
         || case when {{ load }} = '' then '' else {{ load }} || '/' end
-        || cast({{ row_number }} as varchar)
+        || cast({{ row_number }} as {{ cx_warehouse.text_type() }})
 {%- endmacro %}
 
 

@@ -20,10 +20,33 @@
             {{- return(table_name ~ '.' ~ column_name) -}}
         {%- endif -%}
     {%- endif -%}
-    {%- set described = run_query('describe select * from ' ~ relation ~ ' limit 0') -%}
-    {%- set present = described.columns['column_name'].values() | map('lower') | list -%}
+    {%- set present = cx_warehouse.relation_column_names(relation) -%}
     {%- if column_name | lower not in present -%}
         {{- return('cast(null as ' ~ data_type ~ ')') -}}
     {%- endif -%}
     {{- return(table_name ~ '.' ~ column_name) -}}
+{%- endmacro %}
+
+
+{% macro relation_column_names(relation) -%}
+    {#- The lower-cased column names of a relation (or a reader expression on DuckDB). -#}
+    {{- return(adapter.dispatch('relation_column_names', 'cx_warehouse')(relation)) -}}
+{%- endmacro %}
+
+
+{% macro duckdb__relation_column_names(relation) -%}
+    {%- set described = run_query('describe select * from ' ~ relation ~ ' limit 0') -%}
+    {{- return(described.columns['column_name'].values() | map('lower') | list) -}}
+{%- endmacro %}
+
+
+{% macro spark__relation_column_names(relation) -%}
+    {%- set described = run_query('describe ' ~ relation) -%}
+    {%- set names = [] -%}
+    {%- for name in described.columns['col_name'].values() -%}
+        {%- if name and not name.startswith('#') -%}
+            {%- do names.append(name | lower) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return(names) -}}
 {%- endmacro %}

@@ -60,7 +60,7 @@
     {%- for column_name in ['filename', 'ordinality'] + exclude -%}
         {%- set expr = "json_remove(" ~ expr ~ ", '$." ~ column_name ~ "')" -%}
     {%- endfor -%}
-    cast({{ expr }} as varchar)
+    cast({{ expr }} as {{ cx_warehouse.text_type() }})
 {%- endmacro %}
 
 {% macro select_quarantined_rows(base_model, source_table, record_key='record_key') -%}
@@ -74,7 +74,7 @@ final as (
     select
         {{ source_row_id(source_table) }} as quarantined_row_id,
         '{{ source_table }}' as source_table,
-        cast({{ record_key }} as varchar) as record_key,
+        cast({{ record_key }} as {{ cx_warehouse.text_type() }}) as record_key,
         reject_reason,
         raw_record,
         source_load,

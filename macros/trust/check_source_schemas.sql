@@ -1,4 +1,9 @@
 {% macro check_source_schemas() -%}
+    {{- return(adapter.dispatch('check_source_schemas', 'cx_warehouse')()) -}}
+{%- endmacro %}
+
+
+{% macro duckdb__check_source_schemas() -%}
     {%- if not execute -%}
         {{- return('select 1') -}}
     {%- endif -%}

@@ -4,12 +4,14 @@
     current landing folder no longer holds keep the count they had, so the z-scores of
     audit_volume_zscores see the trailing history even when a landing folder only holds recent
     data. Incremental and never rebuilt by --full-refresh (full_refresh=false): dropping it
-    would lose the history.
+    would lose the history. On Spark (Parquet: no delete) each build overwrites the days it
+    counted, partition by partition (DECISIONS.md, "Running on Spark").
 -#}
 {{ config(
     materialized='incremental',
     unique_key='daily_volume_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'delete+insert'),
+    partition_by=(['event_date'] if target.type == 'spark' else none),
     on_schema_change='fail',
     full_refresh=false,
 ) }}

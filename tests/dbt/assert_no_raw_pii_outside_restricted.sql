@@ -12,20 +12,8 @@
 {%- set excluded_schemas = ['restricted', 'quarantine', 'information_schema', 'pg_catalog'] -%}
 {%- set relations = {} -%}
 {%- if execute -%}
-    {%- set columns_query -%}
-        select table_schema, table_name, column_name
-        from information_schema.columns
-        where table_catalog = '{{ target.database }}'
-            and lower(table_schema) not in ('{{ excluded_schemas | join("', '") }}')
-            and (data_type = 'VARCHAR' or data_type like 'VARCHAR[]%')
-            -- dbt's own node ids (test.<project>.<name>.<10-hex hash>) in the run log: a hash of
-            -- ten digits looks like a phone number to the scan, but is not data about anyone.
-            and not (lower(table_schema) = 'audit' and table_name = 'dbt_model_runs'
-                and column_name = 'unique_id')
-        order by table_schema, table_name, ordinal_position
-    {%- endset -%}
-    {%- for row in run_query(columns_query).rows -%}
-        {%- set key = '"' ~ row[0] ~ '"."' ~ row[1] ~ '"' -%}
+    {%- for row in pii_scan_text_columns(excluded_schemas) -%}
+        {%- set key = adapter.quote(row[0]) ~ '.' ~ adapter.quote(row[1]) -%}
         {%- do relations.setdefault(key, []).append(row[2]) -%}
     {%- endfor -%}
 {%- endif -%}
@@ -36,25 +24,25 @@ with
 cells as (
     {%- for relation, columns in relations.items() %}
         select
-            '{{ relation | replace('"', '') }}' as relation_name,
+            '{{ relation | replace('"', '') | replace('`', '') }}' as relation_name,
             unpivoted.column_name,
             unpivoted.cell_value
         from (
             select
                 {%- for column in columns %}
-                    cast("{{ column }}" as varchar) as "{{ column }}"
+                    cast({{ adapter.quote(column) }} as {{ text_type() }}) as {{ adapter.quote(column) }}
                     {{- "," if not loop.last }}
                 {%- endfor %}
             from {{ relation }}
         ) unpivot (cell_value for column_name in (
-            {%- for column in columns %}"{{ column }}"{{ ", " if not loop.last }}{% endfor -%}
+            {%- for column in columns %}{{ adapter.quote(column) }}{{ ", " if not loop.last }}{% endfor -%}
         )) as unpivoted
         {% if not loop.last %}union all{% endif %}
     {%- else %}
         select
-            cast(null as varchar) as relation_name,
-            cast(null as varchar) as column_name,
-            cast(null as varchar) as cell_value
+            cast(null as {{ text_type() }}) as relation_name,
+            cast(null as {{ text_type() }}) as column_name,
+            cast(null as {{ text_type() }}) as cell_value
         where false
     {%- endfor %}
 ),
@@ -65,7 +53,7 @@ hits as (
         column_name,
         case
             {%- for kind, regex in patterns.items() %}
-                when regexp_matches(cell_value, '{{ regex }}') then '{{ kind }}'
+                when {{ regex_matches('cell_value', regex) }} then '{{ kind }}'
             {%- endfor %}
         end as pii_kind
     from cells

@@ -61,6 +61,11 @@ CASES = [
     # benchmark.py
     ("benchmark.py", ["--generator-scales", "nan"], "--generator-scales", "greater than 0"),
     ("benchmark.py", ["--build-scales", "-1"], "--build-scales", "greater than 0"),
+    ("benchmark.py", ["--engines", "oracle"], "--engines", "choose from"),
+    # spark_cluster.py
+    ("spark_cluster.py", ["start", "--port", "0"], "--port", "between 1 and"),
+    ("spark_cluster.py", ["start", "--cores", "x"], "--cores", "whole number"),
+    ("spark_cluster.py", ["restart"], "command", "choose from"),
     # support_benchmark.py
     ("support_benchmark.py", ["--scales", "inf"], "--scales", "greater than 0"),
     ("support_benchmark.py", ["--warehouse", MISSING], "--warehouse", "existing file"),

@@ -60,7 +60,7 @@ totals as (
 top_reasons as (
     select
         company_id,
-        {{ dbt.listagg('reason', "' | '", 'order by contribution_rank') }} as top_risk_reasons
+        {{ ordered_listagg('reason', "' | '", 'contribution_rank') }} as top_risk_reasons
     from health_components
     where contribution_rank <= 3 and contribution > 0
     group by company_id

@@ -2,9 +2,10 @@
     What needs a person: every chat conversation and email inside the curated retention window
     whose automatic labels are not trusted (needs_human_review of the contacts core
     int_contacts_unioned; the rule: macros/conversations/human_review.sql), oldest first
-    (queue_position 1 = waited longest). A view, so it always reflects the core it reads.
+    (queue_position 1 = waited longest). A view, so it always reflects the core it reads; a
+    table on Spark, whose serving export reads the tables' Parquet files (a view has none).
 -#}
-{{ config(materialized='view') }}
+{{ config(materialized=('table' if target.type == 'spark' else 'view')) }}
 with
 
 contacts as (

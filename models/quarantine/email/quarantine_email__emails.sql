@@ -13,7 +13,7 @@ final as (
     select
         {{ source_row_id('emails') }} as quarantined_row_id,
         'emails' as source_table,
-        cast(email_id as varchar) as record_key,
+        cast(email_id as {{ cx_warehouse.text_type() }}) as record_key,
         reject_reason,
         case
             when {{ is_retained('received_at', 'raw_email_text') }} then raw_record

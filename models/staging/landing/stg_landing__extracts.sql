@@ -11,9 +11,9 @@ extract_manifest as (
 
 typed as (
     select
-        try_cast(cast(window_start as varchar) as date) as window_start_date,
-        try_cast(cast(window_end as varchar) as date) as window_end_date,
-        {{ parse_utc_timestamp('cast(extracted_at as varchar)') }} as extracted_at
+        try_cast(cast(window_start as {{ cx_warehouse.text_type() }}) as date) as window_start_date,
+        try_cast(cast(window_end as {{ cx_warehouse.text_type() }}) as date) as window_end_date,
+        {{ parse_utc_timestamp('cast(extracted_at as ' ~ text_type() ~ ')') }} as extracted_at
     from extract_manifest
 ),
 

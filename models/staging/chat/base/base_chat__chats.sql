@@ -36,7 +36,7 @@ parsed as (
         chats.source_row_number,
         chats.filename as source_file,
         chats.raw_line as raw_record,
-        try_cast(chats.raw_line as json) as chat_json
+        {{ json_parse('chats.raw_line') }} as chat_json
     from chats
 ),
 
@@ -47,23 +47,23 @@ versioned as (
         -- version's id key (v1 conversation_id, v2 id); anything else is an unknown shape.
         case
             when
-                json_type(chat_json) = 'OBJECT'
-                and json_type(chat_json, '$.schema_version') in ('UBIGINT', 'BIGINT')
+                {{ json_kind_is('chat_json', 'object') }}
+                and {{ json_kind_is('chat_json', 'integer', '$.schema_version') }}
                 then case
                     when
-                        json_extract_string(chat_json, '$.schema_version') = '1'
-                        and json_exists(chat_json, '$.conversation_id')
+                        {{ json_extract_path('chat_json', '$.schema_version') }} = '1'
+                        and {{ json_has_path('chat_json', '$.conversation_id') }}
                         then 1
                     when
-                        json_extract_string(chat_json, '$.schema_version') = '2'
-                        and json_exists(chat_json, '$.id')
+                        {{ json_extract_path('chat_json', '$.schema_version') }} = '2'
+                        and {{ json_has_path('chat_json', '$.id') }}
                         then 2
                 end
         end as schema_version,
         -- The id, whatever the version (trimmed, null when blank): the quarantine's record_key.
         nullif(trim(coalesce(
-            json_extract_string(chat_json, '$.conversation_id'),
-            json_extract_string(chat_json, '$.id')
+            {{ json_extract_path('chat_json', '$.conversation_id') }},
+            {{ json_extract_path('chat_json', '$.id') }}
         )), '') as record_key
     from parsed
 ),
@@ -115,21 +115,20 @@ typed as (
         nullif(trim(queue_text), '') as queue_name,
         try_cast(csat_text as integer) as csat_score,
         case
-            when json_type(messages_json) = 'ARRAY' then json_array_length(messages_json)
+            when {{ json_kind_is('messages_json', 'array') }}
+                then {{ json_array_size('messages_json') }}
         end as message_count,
-        (
-            select count(*)
-            from unnest(raw_sender_roles) as message_roles (sender_role)
-            where upper(trim(message_roles.sender_role)) not in ('CUSTOMER', 'AGENT', 'BOT')
-        ) as unknown_sender_role_count,
+        {{ count_in_list('raw_sender_roles', 'sender_role',
+            "upper(trim(sender_role)) not in ('CUSTOMER', 'AGENT', 'BOT')") }}
+            as unknown_sender_role_count,
         -- v1 writes ISO 8601 text, v2 epoch milliseconds (UTC).
         case schema_version
             when 1 then {{ parse_utc_timestamp('started_at_text') }}
-            when 2 then try(epoch_ms(try_cast(started_at_text as bigint)))
+            when 2 then {{ epoch_ms_to_timestamp('started_at_text') }}
         end as started_at,
         case schema_version
             when 1 then {{ parse_utc_timestamp('ended_at_text') }}
-            when 2 then try(epoch_ms(try_cast(ended_at_text as bigint)))
+            when 2 then {{ epoch_ms_to_timestamp('ended_at_text') }}
         end as ended_at
     from normalised
 ),
@@ -138,7 +137,7 @@ checked as (
     select
         *,
         {{ first_reject_reason([
-            ('broken_json', "raw_record is null or json_valid(raw_record) is not true"),
+            ('broken_json', "raw_record is null or " ~ json_is_valid('raw_record') ~ " is not true"),
             ('unknown_schema', "schema_version is null"),
             ('missing_required', "conversation_id is null or channel is null or channel = ''
                 or started_at is null or coalesce(message_count, 0) = 0"),
@@ -146,8 +145,8 @@ checked as (
                 or unknown_sender_role_count > 0"),
             ('future_timestamp', "started_at > " ~ extracted_at()),
             ('oversized_text', is_oversized_text(text_lists=[
-                "json_extract_string(messages_json, '$[*].text')",
-                "json_extract_string(messages_json, '$[*].body')",
+                json_extract_path('messages_json', '$[*].text'),
+                json_extract_path('messages_json', '$[*].body'),
             ])),
         ]) }} as row_reject_reason
     from typed

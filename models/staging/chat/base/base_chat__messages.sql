@@ -20,10 +20,8 @@ unnested as (
         valid_chats.source_load,
         valid_chats.conversation_id,
         valid_chats.schema_version,
-        unnest(json_extract(valid_chats.messages_json, '$[*]')) as message_json,
         -- 0-based position in the conversation's list: stable across rebuilds.
-        generate_subscripts(json_extract(valid_chats.messages_json, '$[*]'), 1) - 1
-            as message_index
+        {{ json_array_elements('valid_chats.messages_json', 'message_json', 'message_index') }}
     from valid_chats
 ),
 
@@ -50,7 +48,7 @@ normalised as (
 
 final as (
     select
-        conversation_id || '-' || cast(message_index as varchar) as message_id,
+        conversation_id || '-' || cast(message_index as {{ text_type() }}) as message_id,
         source_load,
         conversation_id,
         message_index,
@@ -63,7 +61,7 @@ final as (
         message_text,
         case schema_version
             when 1 then {{ parse_utc_timestamp('sent_at_text') }}
-            when 2 then try(epoch_ms(try_cast(sent_at_text as bigint)))
+            when 2 then {{ epoch_ms_to_timestamp('sent_at_text') }}
         end as sent_at
     from normalised
 )

@@ -37,9 +37,9 @@ sender_names as (
 name_words as (
     select
         conversation_id,
-        unnest(regexp_extract_all(
-            customer_name, {{ sql_string_literal(name_word_regex()) }}
-        )) as name_word
+        {{ unnest_list(regex_extract_all(
+            'customer_name', sql_string_literal(name_word_regex())
+        )) }} as name_word
     from sender_names
 ),
 
@@ -47,7 +47,7 @@ final as (
     select
         conversation_id,
         {{ sender_name_pattern('name_word') }} as sender_name_pattern,
-        list(distinct lower(name_word)) as sender_name_words
+        {{ distinct_list_agg('lower(name_word)') }} as sender_name_words
     from name_words
     where
         lower(name_word) not in (

@@ -27,13 +27,13 @@ typed as (
         {#- Optional columns (an export may lack them): null when absent. -#}
         nullif(
             trim(
-                {{ optional_source_column('crm', 'incoming_customers', 'first_name', 'varchar') }}
+                {{ optional_source_column('crm', 'incoming_customers', 'first_name', text_type()) }}
             ),
             ''
         ) as first_name,
         nullif(
             trim(
-                {{ optional_source_column('crm', 'incoming_customers', 'last_name', 'varchar') }}
+                {{ optional_source_column('crm', 'incoming_customers', 'last_name', text_type()) }}
             ),
             ''
         ) as last_name,
@@ -41,7 +41,7 @@ typed as (
             {{ optional_source_column('crm', 'incoming_customers', 'birth_date', 'date') }} as date
         ) as birth_date,
         nullif(
-            trim({{ optional_source_column('crm', 'incoming_customers', 'cpf', 'varchar') }}),
+            trim({{ optional_source_column('crm', 'incoming_customers', 'cpf', text_type()) }}),
             ''
         ) as cpf,
         try_cast(incoming_customers.received_at as timestamp) as received_at

@@ -73,7 +73,14 @@ final as (
     select
         decided.source_load,
         decided.source_row_number,
-        case when decided.reject_reason is not null then decided.raw_record end as raw_record,
+        -- Past retention_days.raw_email_text already when it arrives: not kept (the post-hook
+        -- purges what ages past it later).
+        case
+            when
+                decided.reject_reason is not null
+                and {{ is_retained('decided.received_at', 'raw_email_text') }}
+                then decided.raw_record
+        end as raw_record,
         decided.email_id,
         decided.from_address,
         decided.to_address,
@@ -88,12 +95,12 @@ final as (
         ) }} end as body_redacted,
         -- Distinct, sorted lists (empty when none); read from the raw body, which is safe
         -- because the patterns cannot match PII.
-        list_sort(list_distinct(regexp_extract_all(
-            decided.body, {{ sql_string_literal(order_number_regex) }}
-        ))) as order_numbers,
-        list_sort(list_distinct(regexp_extract_all(
-            decided.body, {{ sql_string_literal(tracking_number_regex) }}
-        ))) as tracking_numbers,
+        {{ sorted_distinct(regex_extract_all(
+            'decided.body', sql_string_literal(order_number_regex)
+        )) }} as order_numbers,
+        {{ sorted_distinct(regex_extract_all(
+            'decided.body', sql_string_literal(tracking_number_regex)
+        )) }} as tracking_numbers,
         decided.received_at,
         decided.row_reject_reason,
         decided.reject_reason

@@ -17,9 +17,9 @@ customers as (
 name_words as (
     select
         sender_address,
-        unnest(regexp_extract_all(
-            customer_name, {{ sql_string_literal(name_word_regex()) }}
-        )) as name_word
+        {{ unnest_list(regex_extract_all(
+            'customer_name', sql_string_literal(name_word_regex())
+        )) }} as name_word
     from customers
 ),
 
@@ -27,7 +27,7 @@ final as (
     select
         sender_address,
         {{ sender_name_pattern('name_word') }} as sender_name_pattern,
-        list(distinct lower(name_word)) as sender_name_words
+        {{ distinct_list_agg('lower(name_word)') }} as sender_name_words
     from name_words
     where
         lower(name_word) not in (

@@ -70,9 +70,7 @@ decided as (
 
 final as (
     select
-        * replace (
-            case when reject_reason is not null then raw_record end as raw_record
-        )
+        {{ star_replace('raw_record', 'case when reject_reason is not null then raw_record end') }}
     from decided
 )
 

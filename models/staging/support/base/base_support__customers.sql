@@ -26,23 +26,25 @@ typed as (
         try_cast(customers.birth_date as date) as birth_date,
         {#- Optional columns (an export may lack them): null when absent. -#}
         nullif(
-            trim({{ optional_source_column('support', 'customers', 'first_name', 'varchar') }}),
+            trim({{ optional_source_column('support', 'customers', 'first_name', text_type()) }}),
             ''
         ) as first_name,
         nullif(
-            trim({{ optional_source_column('support', 'customers', 'last_name', 'varchar') }}),
+            trim({{ optional_source_column('support', 'customers', 'last_name', text_type()) }}),
             ''
         ) as last_name,
         nullif(
-            trim({{ optional_source_column('support', 'customers', 'address_line1', 'varchar') }}),
+            trim({{ optional_source_column(
+                'support', 'customers', 'address_line1', text_type()
+            ) }}),
             ''
         ) as address_line1,
         nullif(
-            trim({{ optional_source_column('support', 'customers', 'city', 'varchar') }}),
+            trim({{ optional_source_column('support', 'customers', 'city', text_type()) }}),
             ''
         ) as city,
         nullif(
-            trim({{ optional_source_column('support', 'customers', 'postal_code', 'varchar') }}),
+            trim({{ optional_source_column('support', 'customers', 'postal_code', text_type()) }}),
             ''
         ) as postal_code,
         try_cast(customers.created_at as timestamp) as created_at

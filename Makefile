@@ -100,7 +100,7 @@ test: $(BIN)/.installed-embeddings $(COMPAT)/.installed ## Every test: sqlfluff,
 	@# The full-equals-incremental test (five builds) is make test-incremental's: .ci/run runs
 	@# it after this, so that make test stays under ten minutes.
 	CX_TEST_PREBUILT_DIR=$(CI_DIR) CX_COMPAT_DIR=$(CURDIR)/$(COMPAT) \
-		$(BIN)/pytest -n 2 --dist loadfile --durations=15 -m "not incremental"
+		$(BIN)/pytest -n 2 --dist loadfile --durations=15 -m "not incremental and not spark"
 
 # Daily loads, one build each, against one full build of the same data (tests/python/
 # test_incremental.py, about five small builds); .ci/run runs it after make test.

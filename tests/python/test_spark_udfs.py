@@ -5,7 +5,7 @@ as the Spark-only SQL models call it, on a few hundred rows of generated data, a
 is compared row by row with the cx_warehouse.python_models function the dbt Python model
 calls on DuckDB. Spark's Arrow batches are kept small (maxRecordsPerBatch 64), so the rows of
 one call cross several batches. Marked `spark` (Spark's start-up takes tens of seconds): run
-with `make test-spark-udfs`.
+with `make test-spark` (or `pytest -m spark tests/python/test_spark_udfs.py`).
 """
 
 from __future__ import annotations

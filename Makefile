@@ -20,6 +20,9 @@ export CX_TRUTH_DIR ?= $(CURDIR)/data/truth
 export CX_WAREHOUSE_PATH ?= $(CURDIR)/data/warehouse.duckdb
 # The read-only copy of the public schemas that BI tools open (make publish).
 export CX_SERVING_PATH ?= $(CURDIR)/data/serving.duckdb
+# Product embeddings already computed, by model version and text (cx_warehouse/embeddings.py):
+# a rebuild from scratch embeds only texts it has never seen. Empty: no cache.
+export CX_EMBEDDING_CACHE_DIR ?= $(CURDIR)/data/cache/embeddings
 
 CI_DIR := $(CURDIR)/data/ci
 # Older DuckDB clients the serving file must open in (tests/python/test_serving_clients.py),
@@ -64,6 +67,16 @@ $(BIN)/.installed-eval: $(BIN)/.installed
 
 install-embeddings: $(BIN)/.installed-embeddings ## Also install the semantic product search extra
 
+# The semantic layer's extra alone (MetricFlow: `mf query`, scripts/metrics_doc.py's check).
+$(BIN)/.installed-metrics: $(BIN)/.installed
+	$(BIN)/pip install --quiet -e ".[dev,metrics]"
+	@touch $@
+
+install-metrics: $(BIN)/.installed-metrics ## Also install the semantic layer's MetricFlow extra (mf query)
+
+metrics-doc: $(BIN)/.installed ## Rewrite the README's metric list from models/semantic/
+	$(BIN)/python scripts/metrics_doc.py --write
+
 $(COMPAT)/.installed: Makefile
 	rm -rf $(COMPAT)
 	$(PYTHON) -m venv $(COMPAT)
@@ -97,15 +110,16 @@ test: $(BIN)/.installed-embeddings $(COMPAT)/.installed ## Every test: sqlfluff,
 	@# pytest's end-to-end tests reuse the warehouse test-dbt has just built when its build.json
 	@# says it is the dataset they need (scale 1, seed 42, target ci); else they build their own.
 	@# Two workers, one test file each at a time (module fixtures build once per file).
-	@# The full-equals-incremental test (five builds) is make test-incremental's: .ci/run runs
-	@# it after this, so that make test stays under ten minutes.
 	CX_TEST_PREBUILT_DIR=$(CI_DIR) CX_COMPAT_DIR=$(CURDIR)/$(COMPAT) \
-		$(BIN)/pytest -n 2 --dist loadfile --durations=15 -m "not incremental and not spark"
+		$(BIN)/pytest -n 2 --dist loadfile --durations=15 -m "not metrics and not browser and not spark"
 
-# Daily loads, one build each, against one full build of the same data (tests/python/
-# test_incremental.py, about five small builds); .ci/run runs it after make test.
-test-incremental: $(BIN)/.installed-embeddings ## The full-equals-incremental test (daily batches vs one full build)
-	$(BIN)/pytest -m incremental --durations=5
+# The semantic layer's metrics against the report marts (tests/python/test_metrics.py, marker
+# metrics), on the warehouse make test-dbt built (data/ci) when it is there, else on a build of
+# its own; its own target because the MetricFlow extra's install and the test do not fit in make
+# test's ten minutes. .ci/run runs it after make test.
+test-metrics: $(BIN)/.installed-metrics ## The metric test: every metric equals its report mart, every period
+	$(if $(wildcard $(CI_DIR)/build.json),CX_TEST_PREBUILT_DIR=$(CI_DIR)) \
+		$(BIN)/pytest -m metrics --durations=5
 
 # test-dbt builds a generated dataset (CI_SCALE, CI_SEED; development salt) with the recipe, which
 # keeps each dbt step's log and a build.json (scale, seed, exit codes) in data/ci.
@@ -115,7 +129,7 @@ test-dbt: $(BIN)/.installed-embeddings ## dbt build + tests on a small generated
 		--truth-dir $(CI_DIR)/truth --warehouse $(CI_DIR)/warehouse.duckdb --target ci \
 		--log-dir $(CI_DIR)
 
-test-python: $(BIN)/.installed-embeddings $(COMPAT)/.installed ## pytest: generator, macros, scripts, end-to-end
+test-python: $(BIN)/.installed-embeddings $(BIN)/.installed-metrics $(BIN)/.installed-dashboards $(COMPAT)/.installed | /usr/bin/chromium ## pytest: generator, macros, scripts, end-to-end
 	CX_COMPAT_DIR=$(CURDIR)/$(COMPAT) $(BIN)/pytest
 
 lint: $(BIN)/.installed ## sqlfluff lint of models, macros, analyses and tests
@@ -135,6 +149,34 @@ bench: $(BIN)/.installed ## Time the generator at scale 100 and the build at sca
 eval: $(BIN)/.installed-eval ## Measure the model-based steps (scripts/eval_*.py) on public data
 	$(BIN)/python scripts/eval_matching.py --scales 1,10
 	$(BIN)/python scripts/eval_sentiment.py --json target/eval_sentiment.json
+
+# Dashboards (dashboards/, README "Dashboards"): Streamlit + Plotly pages over the serving file,
+# on http://$(CX_DASHBOARD_HOST):$(CX_DASHBOARD_PORT), headless, usage statistics off.
+export CX_DASHBOARD_HOST ?= 127.0.0.1
+export CX_DASHBOARD_PORT ?= 8501
+# The browser test's Chromium: Debian's package (never a browser Playwright downloads).
+CHROMIUM := /usr/bin/chromium
+# Phony: a folder dashboards/ exists, and make would call the target up to date.
+.PHONY: dashboards test-dashboards docs
+
+$(BIN)/.installed-dashboards: $(BIN)/.installed
+	$(BIN)/pip install --quiet -e ".[dev,dashboards]"
+	@touch $@
+
+dashboards: ## Start the dashboards on CX_DASHBOARD_HOST:CX_DASHBOARD_PORT (127.0.0.1:8501) after make build
+	@test -f "$(CX_SERVING_PATH)" || { echo "dashboards: serving file $(CX_SERVING_PATH) not found: run make build first" >&2; exit 1; }
+	@$(MAKE) --no-print-directory $(BIN)/.installed-dashboards
+	$(BIN)/python scripts/dashboards.py
+
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+# Every page in headless Chromium (tests/python/test_dashboards.py, marker browser); reuses
+# make test's scale-1 build in data/ci when there is one, else builds it once. Screenshots go to
+# target/dashboards/ (CX_DASHBOARD_SCREENSHOTS=docs/dashboards for the README's).
+test-dashboards: $(BIN)/.installed-dashboards | $(CHROMIUM) ## The dashboards in headless Chromium: no error, headline numbers = marts, screenshots
+	$(if $(wildcard $(CI_DIR)/build.json),CX_TEST_PREBUILT_DIR=$(CI_DIR)) \
+		$(BIN)/pytest -m browser --durations=5 tests/python/test_dashboards.py
 
 clean: ## Remove generated data, dbt artifacts and the venv
 	rm -rf data target logs $(VENV) $(COMPAT) *.egg-info

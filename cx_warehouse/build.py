@@ -51,6 +51,10 @@ DBT_STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("build", ("build", "--exclude", "tag:post_build")),
     ("post_build", ("test", "--select", "tag:post_build")),
 )
+#: dbt's unit tests check the models' logic on mocked rows, not the data: they run in the CI
+#: build (target ci, make test's test-dbt) and are left out of the builds of real data (make
+#: build's dev and prod), as dbt recommends for production runs. --unit-tests overrides.
+UNIT_TEST_TARGETS = ("ci",)
 
 
 class RecipeError(RuntimeError):
@@ -80,6 +84,7 @@ class BuildManifest:
     target_path: str
     development_salt: bool
     project_dir: str = str(REPO)
+    unit_tests: bool = True
     scale: float | None = None
     seed: int | None = None
     version: int = MANIFEST_VERSION
@@ -187,8 +192,11 @@ def build(raw_dir: Path, warehouse: Path, *, target: str = "dev", log_dir: Path 
           generate_scale: float | None = None, seed: int = 42, generate_always: bool = False,
           development_salt: bool | None = None, publish_to: Path | None = None,
           dbt_log_path: Path | None = None, echo: bool = True, project_dir: Path = REPO,
-          base_env: dict[str, str] | None = None) -> BuildManifest:
+          base_env: dict[str, str] | None = None,
+          unit_tests: bool | None = None) -> BuildManifest:
     """Run the recipe; returns its manifest (returncode 0) or raises RecipeError.
+
+    unit_tests: run dbt's unit tests in the build (default: only for UNIT_TEST_TARGETS).
 
     generate_scale: generate the dataset at this scale first, always (generate_always) or only
     when raw_dir has no _extract.json yet. publish_to: publish to this serving file at the end.
@@ -202,10 +210,13 @@ def build(raw_dir: Path, warehouse: Path, *, target: str = "dev", log_dir: Path 
         truth_dir = raw_dir.parent / "truth"
     if development_salt is None:
         development_salt = target == "ci"
+    if unit_tests is None:
+        unit_tests = target in UNIT_TEST_TARGETS
     manifest = BuildManifest(
         raw_dir=str(raw_dir), truth_dir=str(truth_dir) if truth_dir else None,
         warehouse=str(warehouse), target=target, target_path=str(target_path),
         development_salt=development_salt, project_dir=str(Path(project_dir).resolve()),
+        unit_tests=unit_tests,
         started_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
 
     def finish(code: int) -> BuildManifest:
@@ -241,6 +252,8 @@ def build(raw_dir: Path, warehouse: Path, *, target: str = "dev", log_dir: Path 
         if dbt_log_path is not None:
             common += ["--log-path", str(dbt_log_path)]
         for name, arguments in DBT_STEPS:
+            if name == "build" and not unit_tests:
+                arguments = (*arguments, "--exclude-resource-type", "unit_test")
             step, started = timed_step(name), time.perf_counter()
             step.log = str(log_dir / f"{name}.log")
             step.returncode = run_logged([str(BIN / "dbt"), *arguments, *common], env,
@@ -336,6 +349,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--dev-salt", action="store_true",
                         help="unset CX_PII_SALT (the public development salt) for any target; "
                              "--target ci always does")
+    parser.add_argument("--unit-tests", action=argparse.BooleanOptionalAction, default=None,
+                        help="run dbt's unit tests in the build (default: only for target "
+                             "ci; they test the models' logic, not the data)")
     parser.add_argument("--quiet", action="store_true",
                         help="do not echo dbt's output (it is still written to the logs)")
     return parser.parse_args(argv)
@@ -353,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
             generate_always=args.generate,
             development_salt=True if args.dev_salt or args.target == "ci" else None,
             publish_to=serving if args.publish else None, dbt_log_path=args.dbt_log_path,
-            echo=not args.quiet)
+            echo=not args.quiet, unit_tests=args.unit_tests)
     except RecipeError as error:
         print(f"build: error: {error}", file=sys.stderr)
         return error.code or 1

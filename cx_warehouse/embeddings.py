@@ -8,6 +8,9 @@ it is unavailable.
 
 - `product_embeddings_table` embeds each product's name, category, subcategory and description
   (one 384-dimension, L2-normalised vector per product) for dim_product_embeddings.
+- With `CX_EMBEDDING_CACHE_DIR` set (make sets it to data/cache/embeddings), vectors are kept
+  on disk by model version and md5 of the embedded text, so a rebuild from scratch embeds only
+  texts it has never seen and does not even load the model when there are none.
 - `search_products` embeds a query ("fancy cheese") and ranks the products by
   array_cosine_similarity in DuckDB.
 """
@@ -16,9 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import uuid
+from pathlib import Path
 from typing import Any, Sequence
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from cx_warehouse.lookup import project_var
 
@@ -34,6 +40,14 @@ DEFAULT_MIN_SIMILARITY: float = float(project_var("product_search_min_similarity
 DEFAULT_LIMIT: int = int(project_var("product_search_max_results"))
 
 _MODEL: Any = None
+#: A folder of Parquet files (embedding_model, embedded_text_md5, embedding); unset: no cache.
+CACHE_ENV = "CX_EMBEDDING_CACHE_DIR"
+CACHE_SCHEMA = pa.schema([
+    pa.field("embedding_model", pa.string()),
+    pa.field("embedded_text_md5", pa.string()),
+    pa.field("embedding", pa.list_(pa.float32(), DIMENSIONS)),
+])
+
 
 
 def availability() -> tuple[bool, str]:
@@ -111,22 +125,72 @@ def empty_table() -> pa.Table:
     return schema().empty_table()
 
 
+def _cache_dir() -> Path | None:
+    folder = os.environ.get(CACHE_ENV, "").strip()
+    return Path(folder) if folder else None
+
+
+def cached_vectors(model: str, md5s: set[str]) -> dict[str, list[float]]:
+    """The cached vectors of these text md5s for this model (a file that cannot be read, one
+    a concurrent writer has not finished, is skipped: its texts are embedded again)."""
+    folder = _cache_dir()
+    found: dict[str, list[float]] = {}
+    if folder is None or not md5s or not folder.is_dir():
+        return found
+    for path in sorted(folder.glob("*.parquet")):
+        try:
+            table = pq.read_table(path)
+        except (OSError, pa.ArrowException):
+            continue
+        if table.schema.names != CACHE_SCHEMA.names:
+            continue
+        for model_name, md5, vector in zip(*(table.column(name).to_pylist()
+                                             for name in CACHE_SCHEMA.names)):
+            if model_name == model and md5 in md5s:
+                found[md5] = vector
+    return found
+
+
+def store_vectors(model: str, md5s: Sequence[str], vectors: Any) -> None:
+    """Add newly embedded texts to the cache: one new file, written then renamed into place."""
+    folder = _cache_dir()
+    if folder is None or not len(md5s):
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    flat = pa.array(vectors.reshape(-1), pa.float32())
+    table = pa.table([pa.array([model] * len(md5s), pa.string()), pa.array(list(md5s)),
+                      pa.FixedSizeListArray.from_arrays(flat, DIMENSIONS)], schema=CACHE_SCHEMA)
+    temp = folder / f".{uuid.uuid4().hex}.tmp"
+    pq.write_table(table, temp)
+    os.replace(temp, folder / f"{uuid.uuid4().hex}.parquet")
+
+
 def product_embeddings_table(products: pa.Table | pa.RecordBatchReader) -> pa.Table:
-    """One row per product: id, model, md5 of the embedded text and the embedding."""
+    """One row per product: id, model, md5 of the embedded text and the embedding. Texts in the
+    cache (CX_EMBEDDING_CACHE_DIR) are not embedded again; the model is loaded only when some
+    text is new."""
+    import numpy as np
+
     if isinstance(products, pa.RecordBatchReader):
         products = products.read_all()
     rows = products.select(["product_id", "product_name", "category", "subcategory",
                             "description"]).to_pylist()
     texts = [product_text(row["product_name"], row["category"], row["subcategory"],
                           row["description"]) for row in rows]
-    vectors = embed(texts)
+    md5s = [hashlib.md5(text.encode("utf-8")).hexdigest() for text in texts]
+    model = model_version()
+    cached = cached_vectors(model, set(md5s))
+    missing = sorted({md5: text for md5, text in zip(md5s, texts) if md5 not in cached}.items())
+    if missing:
+        fresh = embed([text for _, text in missing])
+        store_vectors(model, [md5 for md5, _ in missing], fresh)
+        cached.update({md5: vector for (md5, _), vector in zip(missing, fresh)})
+    vectors = np.array([cached[md5] for md5 in md5s], dtype=np.float32).reshape(-1, DIMENSIONS)
     flat = pa.array(vectors.reshape(-1), pa.float32())
     return pa.table({
         "product_id": pa.array([row["product_id"] for row in rows], pa.string()),
-        "embedding_model": pa.array([model_version()] * len(rows), pa.string()),
-        "embedded_text_md5": pa.array(
-            [hashlib.md5(text.encode("utf-8")).hexdigest() for text in texts], pa.string()
-        ),
+        "embedding_model": pa.array([model] * len(rows), pa.string()),
+        "embedded_text_md5": pa.array(md5s, pa.string()),
         "embedding": pa.FixedSizeListArray.from_arrays(flat, DIMENSIONS),
     }, schema=schema())
 

@@ -1,6 +1,7 @@
 {#-
     Volume anomalies: each complete reporting day of each event stream (audit_daily_volumes up
-    to as-of; the zero-filled relations: weekly and as-of snapshot grains are not scored) against
+    to as-of; the zero-filled relations only: the weekly and as-of snapshot grains are left
+    out, their counts are kept history that a rebuild cannot reproduce) against
     a same-weekday baseline, the same weekday in the var volume_baseline_weeks weeks before it
     (volumes follow the week: Saturdays are not Tuesdays): mean, sample standard deviation,
     z-score. No z-score with fewer than var volume_min_baseline_days such days, a constant
@@ -29,13 +30,13 @@ complete_days as (
         daily_volumes.relation_name,
         daily_volumes.relation_layer,
         daily_volumes.event_column,
-        daily_volumes.is_zero_filled,
         daily_volumes.row_count,
         daily_volumes.event_date
     from daily_volumes
     cross join as_of
     where
-        daily_volumes.is_complete_day
+        daily_volumes.is_zero_filled
+        and daily_volumes.is_complete_day
         and {{ reporting_day_is_complete('daily_volumes.event_date', 'as_of.as_of_at') }}
 ),
 
@@ -70,8 +71,7 @@ scored as (
         baseline.trailing_stddev,
         case
             when
-                complete_days.is_zero_filled
-                and baseline.trailing_days >= {{ var('volume_min_baseline_days') }}
+                baseline.trailing_days >= {{ var('volume_min_baseline_days') }}
                 and baseline.trailing_stddev > 0
                 and baseline.trailing_mean >= {{ var('volume_min_trailing_mean') }}
                 then

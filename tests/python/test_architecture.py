@@ -551,3 +551,18 @@ def test_wide_models_flags_eight_joins_and_eight_parents(manifest):
     joined["raw_code"] = "select 'a join b' as x /* join */\n" + "\n".join(
         f"inner join y{step} on true" for step in range(7))
     assert join_count(joined) == 7
+
+
+def test_the_spill_folder_is_set_once_when_the_database_opens():
+    """dbt-duckdb SETs a profile's `settings` again on every new cursor, and DuckDB refuses to
+    switch temp_directory once it has spilled (a large build stopped at its first test after a
+    spilling model): the folder belongs in config_options, applied when the file is opened."""
+    import yaml
+
+    outputs = yaml.safe_load((REPO / "profiles.yml").read_text())["cx_warehouse"]["outputs"]
+    duckdb_outputs = {name: output for name, output in outputs.items()
+                      if output["type"] == "duckdb"}
+    assert duckdb_outputs
+    for name, output in duckdb_outputs.items():
+        assert "temp_directory" not in output.get("settings", {}), name
+        assert "temp_directory" in output.get("config_options", {}), name

@@ -1,48 +1,53 @@
-"""Full equals incremental: a small dataset loaded as daily batches, one build per batch, gives
-exactly what one full build of the same landing folder gives (every public table: marts,
-reference, audit; the project's fingerprints, cx_warehouse.fingerprint).
+"""A daily run, end to end: a small dataset arrives as two daily loads; `make build` (the one
+recipe, with its publish) runs once per load, and builds of the second load are killed on the
+way; the warehouse after the recovery build equals one full `make build` of the same landing
+folder (every public table: marts, reference, audit; the project's fingerprints,
+cx_warehouse.fingerprint).
 
-The dataset (scale 0.2, seed 42) is cut into four daily loads by cx_warehouse.loads: a history
-load that holds all but the last three days, then one load a day. Some rows arrive late
-(late_fraction: receipts with their lines, interactions, chats and emails 1-3 days after their
-date), and an erasure request for a customer whose receipts, tickets and contacts were built in
-the first batch arrives with the third load. Each batch is copied into the landing folder and
-built with the build recipe (cx_warehouse.build), as a daily run would.
+The dataset (scale 0.1, seed 42) is cut by cx_warehouse.loads into a history load (all but the
+last day) and the last day's load. Some rows arrive late (late_fraction: receipts with their
+lines, interactions, chats and emails 1-3 days after their date, so in the second load), and
+an erasure request for a customer whose receipts and tickets were built from the first load
+arrives with the second.
+
+While the second load is built, three builds are killed with SIGKILL (3 s in, while a table
+model is replaced, while an incremental Python model writes) and a publish is killed while it
+writes; a reader process, as a BI tool would be, keeps opening the serving file throughout. The
+reader must see no error and no half-published version; until the recovery build completes the
+serving file keeps the first load's build.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import generate
-from cx_warehouse import build as recipe
+from conftest import REPO, generate
+from cx_warehouse import publish
 from cx_warehouse.fingerprint import compare, fingerprint
 from cx_warehouse.loads import split_into_daily_loads
+from test_serving import KILL_POINTS, Reader, kill_group, last_progress, make, public_relations
+from test_serving import fingerprint as reader_fingerprint
 
-SCALE, SEED, LATE_FRACTION, LATER_LOADS = 0.2, 42, 0.05, 3
+SCALE, SEED, LATE_FRACTION = 0.1, 42, 0.25
+#: The second load's builds are incremental: its Python models are incremental ones.
+BATCH_KILL_POINTS = tuple(
+    (label, marker.replace("python table model", "python incremental model") if marker else None,
+     delay) for label, marker, delay in KILL_POINTS)
 
-# Five builds: make test-incremental runs it (after make test in .ci/run), not make test.
-pytestmark = pytest.mark.incremental
-
-
-def _build(landing: Path, warehouse: Path, log_dir: Path, truth: Path) -> None:
-    try:
-        recipe.build(landing, warehouse, target="ci", log_dir=log_dir, truth_dir=truth,
-                     target_path=log_dir / "target", dbt_log_path=log_dir, echo=False)
-    except recipe.RecipeError as error:
-        log = Path(str(error).rsplit(" ", 1)[-1])
-        tail = log.read_text()[-3000:] if log.exists() else ""
-        pytest.fail(f"{error}\n{tail}")
+pytestmark = pytest.mark.e2e
 
 
 def _erasure_subject(full: Path) -> dict[str, str]:
-    """A customer with receipts, tickets and an email before the last loads."""
+    """A customer with receipts and tickets before the last load."""
     con = duckdb.connect()
     row = con.execute(f"""
         select customers.customer_id, customers.email
@@ -58,47 +63,153 @@ def _erasure_subject(full: Path) -> dict[str, str]:
     return {"customer_id": row[0], "email": row[1]}
 
 
+def _subject_rows(warehouse: Path, customer_id: str) -> dict[str, int]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return {table: con.execute(f"select count(*) from marts.{table} where customer_id = ?",
+                                   [customer_id]).fetchone()[0]
+                for table in ("fct_receipts", "fct_tickets")}
+    finally:
+        con.close()
+
+
+def _make_env(root: Path, landing: Path, truth: Path, name: str) -> dict[str, str]:
+    env = dict(os.environ, DO_NOT_TRACK="1", CX_RAW_DIR=str(landing), CX_TRUTH_DIR=str(truth),
+               CX_WAREHOUSE_PATH=str(root / f"{name}.duckdb"),
+               CX_SERVING_PATH=str(root / f"{name}-serving.duckdb"),
+               DBT_TARGET_PATH=str(root / f"{name}-target"),
+               DBT_LOG_PATH=str(root / f"{name}-logs"))
+    env.pop("CX_PII_SALT", None)
+    env.pop("MAKEFLAGS", None)
+    return env
+
+
+def _make_build(env: dict[str, str], log: Path) -> None:
+    started = time.monotonic()
+    assert make("build", env, log).wait(timeout=900) == 0, log.read_text()[-5000:]
+    with log.open("a") as handle:
+        handle.write(f"===== make build took {time.monotonic() - started:.0f} s\n")
+
+
 @pytest.fixture(scope="module")
 def batches(tmp_path_factory) -> dict[str, object]:
     root = tmp_path_factory.mktemp("incremental")
     full, truth = root / "full-extract", root / "truth"
     generate(full, truth, scale=SCALE, seed=SEED)
     extract = json.loads((full / "_extract.json").read_text())
-    import datetime as dt
     last = dt.date.fromisoformat(extract["window_end"])
-    first_load = last - dt.timedelta(days=LATER_LOADS)
     split = root / "split"
     days = split_into_daily_loads(full, split, late_fraction=LATE_FRACTION, seed=SEED,
-                                  first_load=first_load)
-    assert days == [(first_load + dt.timedelta(days=n)).isoformat()
-                    for n in range(LATER_LOADS + 1)]
+                                  first_load=last - dt.timedelta(days=1))
+    assert days == [(last - dt.timedelta(days=1)).isoformat(), last.isoformat()]
 
-    # The erasure request arrives with the third load (and stays in the cumulative file).
+    # The erasure request arrives with the second load.
     subject = _erasure_subject(full)
-    for day in days[2:]:
-        path = split / "loads" / day / "erasure_requests.csv"
-        with path.open("a", newline="") as handle:
-            csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n").writerow(
-                ["ERA-INCR-1", subject["customer_id"], "", f"{day}T08:00:00Z"])
+    with (split / "loads" / days[1] / "erasure_requests.csv").open("a", newline="") as handle:
+        csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n").writerow(
+            ["ERA-INCR-1", subject["customer_id"], "", f"{days[1]}T08:00:00Z"])
 
-    landing, incremental = root / "landing", root / "incremental.duckdb"
-    seen: list[dict[str, int]] = []
-    for number, day in enumerate(days, start=1):
-        shutil.copytree(split / "loads" / day, landing / "loads" / day)
-        _build(landing, incremental, root / f"batch-{number}", truth)
-        con = duckdb.connect(str(incremental), read_only=True)
-        seen.append({
-            "receipts": con.execute("select count(*) from marts.fct_receipts where customer_id = ?",
-                                    [subject["customer_id"]]).fetchone()[0],
-            "tickets": con.execute("select count(*) from marts.fct_tickets where customer_id = ?",
-                                   [subject["customer_id"]]).fetchone()[0],
-        })
-        con.close()
+    landing, log = root / "landing", root / "make.log"
+    env = _make_env(root, landing, truth, "daily")
+    warehouse, serving = Path(env["CX_WAREHOUSE_PATH"]), Path(env["CX_SERVING_PATH"])
+    reader = Reader(serving, root, extra_checks=(
+        "select (select count(*) from marts.dim_companies) "
+        "= (select count(*) from marts.fct_company_health)",
+        "select count(*) > 0 from marts.lookup_receipts(max_results := 1)",
+    ))
+    result: dict[str, object] = {"days": days, "split": split, "landing": landing,
+                                 "subject": subject, "incremental": warehouse, "kills": []}
+    try:
+        shutil.copytree(split / "loads" / days[0], landing / "loads" / days[0])
+        _make_build(env, log)
+        relations = public_relations(warehouse)
+        first = reader_fingerprint(warehouse, relations)
+        result.update(relations=relations, seen=[_subject_rows(warehouse, subject["customer_id"])],
+                      first_load_published=reader_fingerprint(serving, relations) == first)
 
-    full_build = root / "full.duckdb"
-    _build(landing, full_build, root / "full-build", truth)
-    return {"days": days, "split": split, "landing": landing, "subject": subject,
-            "incremental": incremental, "full": full_build, "seen": seen}
+        shutil.copytree(split / "loads" / days[1], landing / "loads" / days[1])
+        # Kill points by progress rather than by the clock, so that they land on the same
+        # work on a fast or a loaded machine.
+        for label, marker, delay in BATCH_KILL_POINTS:
+            offset = log.stat().st_size
+            build = make("build", env, log)
+            if marker:
+                deadline = time.monotonic() + 600
+                while marker.encode() not in log.read_bytes()[offset:]:
+                    assert build.poll() is None and time.monotonic() < deadline, \
+                        f"the build ended before {marker!r}"
+                    time.sleep(0.1)
+            time.sleep(delay)
+            assert build.poll() is None, f"the build ended before it could be killed {label}"
+            kill_group(build)
+            result["kills"].append({
+                "label": label, "progress": last_progress(log),
+                # The killed warehouse still opens (DuckDB replays its WAL) and, until a build
+                # completes, readers keep the first load's serving file.
+                "warehouse_opens": ("marts", "fct_tickets") in public_relations(warehouse),
+                "serving_unchanged": reader_fingerprint(serving, relations) == first})
+        refused = make("publish", env, log)
+        result["publish_refused"] = refused.wait(timeout=120) != 0 and "did not finish" in \
+            log.read_text().rsplit("===== make publish", 1)[1]
+
+        _make_build(env, log)
+        result["seen"].append(_subject_rows(warehouse, subject["customer_id"]))
+        recovered = reader_fingerprint(warehouse, relations)
+        result["recovered_published"] = reader_fingerprint(serving, relations) == recovered
+        result["marker_left"] = publish.in_progress_marker(warehouse).exists()
+        with duckdb.connect(str(warehouse), read_only=True) as connection:
+            result["leftovers"] = connection.execute(
+                "select list(table_name) from (select table_name from duckdb_tables() union all "
+                "select view_name from duckdb_views()) where contains(table_name, '__dbt_')"
+            ).fetchone()[0] or []
+
+        # Kill a publish while it writes the new file, then publish again.
+        temp = publish.temp_path(serving)
+        published = make("publish", env, log)
+        deadline = time.monotonic() + 120
+        while not temp.exists() and published.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+        kill_group(published)
+        result["killed_publish_kept_serving"] = \
+            reader_fingerprint(serving, relations) == recovered
+        assert make("publish", env, log).wait(timeout=300) == 0, log.read_text()[-3000:]
+        result["republished"] = (not temp.exists() and not publish.wal_path(serving).exists()
+                                 and reader_fingerprint(serving, relations) == recovered)
+    finally:
+        result["reader"] = reader.finish()
+
+    full_env = _make_env(root, landing, truth, "full")
+    _make_build(full_env, root / "full-make.log")
+    result["full"] = Path(full_env["CX_WAREHOUSE_PATH"])
+    (root / "report.json").write_text(json.dumps(
+        {key: value for key, value in result.items() if key in ("kills", "reader", "seen")},
+        indent=2, default=str))
+    return result
+
+
+def test_killed_builds_leave_the_warehouse_readable_and_the_serving_file_unchanged(batches):
+    assert batches["first_load_published"]
+    assert [kill["label"] for kill in batches["kills"]] == [label for label, *_ in KILL_POINTS]
+    for kill in batches["kills"]:
+        assert kill["warehouse_opens"] and kill["serving_unchanged"], kill
+    assert batches["publish_refused"], "make publish published an unfinished build"
+
+
+def test_the_recovery_build_is_published_whole(batches):
+    assert batches["recovered_published"]
+    assert not batches["marker_left"]
+    assert batches["leftovers"] == []  # no intermediate or backup relation of a killed model
+    assert batches["killed_publish_kept_serving"] and batches["republished"]
+
+
+def test_the_reader_never_saw_an_error_or_a_half_published_file(batches):
+    summary = batches["reader"]
+    assert summary["error_count"] == 0, summary["errors"]
+    assert summary["inconsistent"] == []
+    # first load, recovery build, last publish
+    assert len(summary["versions"]) >= 3, summary["versions"]
+    assert summary["versions"] == sorted(summary["versions"])
+    assert summary["reads"] >= 50
 
 
 def test_the_batches_carry_late_rows(batches):
@@ -116,10 +227,9 @@ def test_the_batches_carry_late_rows(batches):
 
 
 def test_the_erasure_request_removes_rows_built_in_earlier_batches(batches):
-    seen = batches["seen"]
-    assert seen[0]["receipts"] > 0 and seen[0]["tickets"] > 0, seen
-    assert seen[1] == seen[0] or seen[1]["receipts"] >= seen[0]["receipts"], seen
-    assert all(counts == {"receipts": 0, "tickets": 0} for counts in seen[2:]), seen
+    before, after = batches["seen"]
+    assert before["fct_receipts"] > 0 and before["fct_tickets"] > 0, before
+    assert after == {"fct_receipts": 0, "fct_tickets": 0}, after
 
 
 #: Kept history, not a rebuild: the daily volume history also holds the counts of snapshot
@@ -208,6 +318,4 @@ def test_a_stray_copy_in_the_landing_folder_is_refused(tmp_path):
 
 
 def preflight_project() -> Path:
-    from conftest import REPO
-
     return REPO

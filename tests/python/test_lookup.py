@@ -338,3 +338,40 @@ def test_criteria_not_given_do_not_change_the_score(con):
     assert rows and all(store is None and day is None for _, _, store, day in rows)
     assert [score for score, _, _, _ in rows] == pytest.approx(
         [amount for _, amount, _, _ in rows], abs=2e-4)
+
+
+def test_the_embedding_cache_embeds_each_text_once(tmp_path, monkeypatch):
+    """With CX_EMBEDDING_CACHE_DIR set, a text embedded once is read back (the same vector) and
+    only new texts reach the model; an unreadable file in the cache is skipped."""
+    import numpy as np
+    import pyarrow as pa
+
+    monkeypatch.setenv(embeddings.CACHE_ENV, str(tmp_path / "cache"))
+    embedded: list[list[str]] = []
+
+    def fake_embed(texts, batch_size=32):
+        embedded.append(list(texts))
+        return np.array([[len(text) + position / 1000] * embeddings.DIMENSIONS
+                         for position, text in enumerate(texts)], dtype=np.float32)
+
+    monkeypatch.setattr(embeddings, "embed", fake_embed)
+    monkeypatch.setattr(embeddings, "model_version", lambda: "test-model 1")
+
+    def products(*names):
+        return pa.table({"product_id": [f"P{n}" for n in range(len(names))],
+                         "product_name": list(names), "category": ["Cheese"] * len(names),
+                         "subcategory": [None] * len(names), "description": [None] * len(names)})
+
+    first = embeddings.product_embeddings_table(products("Brie", "Gouda"))
+    (tmp_path / "cache" / "broken.parquet").write_text("not parquet")
+    second = embeddings.product_embeddings_table(products("Gouda", "Brie", "Feta"))
+    assert [sorted(texts) for texts in embedded] == [["Brie. Cheese", "Gouda. Cheese"],
+                                                     ["Feta. Cheese"]]
+    vectors = dict(zip(second.column("embedded_text_md5").to_pylist(),
+                       second.column("embedding").to_pylist()))
+    for md5, vector in zip(first.column("embedded_text_md5").to_pylist(),
+                           first.column("embedding").to_pylist()):
+        assert vectors[md5] == vector
+    monkeypatch.setattr(embeddings, "model_version", lambda: "test-model 2")
+    embeddings.product_embeddings_table(products("Brie"))
+    assert embedded[-1] == ["Brie. Cheese"]  # another model version is embedded again

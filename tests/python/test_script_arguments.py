@@ -91,6 +91,13 @@ CASES = [
     # eval_sentiment.py, train_sentiment_model.py (flags only)
     ("eval_sentiment.py", ["--bands", "3"], "--bands", "see --help"),
     ("train_sentiment_model.py", ["--folds", "3"], "--folds", "see --help"),
+    # dashboards.py (exits before Streamlit is imported, so the extra need not be installed)
+    ("dashboards.py", ["--serving", MISSING], "--serving", "run make build first"),
+    ("dashboards.py", ["--port", "0"], "--port", "between 1 and 65535"),
+    ("dashboards.py", ["--port", "nan"], "--port", "whole number"),
+    ("dashboards.py", ["--host", " "], "--host", "127.0.0.1"),
+    # metrics_doc.py (flags only)
+    ("metrics_doc.py", ["--write", "--check"], "--check", "see --help"),
     # measure_name_redaction.py
     ("measure_name_redaction.py", ["--warehouse", MISSING, "--raw-dir", "."], "--warehouse",
      "existing file"),
@@ -148,3 +155,8 @@ def test_unknown_store_names_the_closest_real_stores(small_warehouse):
     with duckdb.connect(str(small_warehouse), read_only=True) as connection:  # nothing logged
         assert connection.execute(
             "select count(*) from duckdb_tables() where schema_name = 'audit'").fetchone()[0] == 0
+
+
+def test_dashboards_port_from_the_environment_is_checked():
+    result = run("dashboards.py", [], CX_DASHBOARD_PORT="80x", CX_SERVING_PATH=MISSING)
+    assert_one_line_error(result, "CX_DASHBOARD_PORT", "between 1 and 65535")

@@ -6,12 +6,9 @@ Two layers of tests:
   what it never copies (private schemas, not even in the file's free blocks), views and table
   macros working in the serving file, refusals, a reader process that keeps opening the
   serving file while it is republished many times, and a publish killed half-way;
-* one end-to-end test (`e2e`) that runs the real `make build` on a tiny dataset (scale 0.05,
-  seed 3) with a reader process looping over the serving file: two complete builds, three
-  builds killed with SIGKILL (3 s in, while a table model is replaced, while a Python model
-  writes) and a publish killed while it writes. The
-  marts of the warehouse and of the serving file must match a fingerprint of the clean build,
-  and the reader must have seen no error and no inconsistent version.
+* the helpers of the end-to-end test of a daily run (tests/python/test_incremental.py): the
+  real `make build` once per daily load with a reader process looping over the serving file,
+  builds killed with SIGKILL at the KILL_POINTS below and a publish killed while it writes.
 """
 
 from __future__ import annotations
@@ -460,100 +457,3 @@ KILL_POINTS = (
     ("while a table model was being replaced", "START sql table model", 1.0),
     ("while a Python model was writing", "START python table model", 1.0),
 )
-
-
-@pytest.mark.e2e
-def test_make_build_with_readers_and_kills(tmp_path):
-    root = tmp_path
-    raw, truth = root / "raw", root / "truth"
-    subprocess.run([sys.executable, str(REPO / "scripts" / "generate_data.py"), "--scale",
-                    "0.05", "--seed", "3", "--out", str(raw), "--truth-out", str(truth),
-                    "--quiet"], check=True, timeout=300)
-    warehouse, serving = root / "warehouse.duckdb", root / "serving.duckdb"
-    env = dict(os.environ, DO_NOT_TRACK="1", CX_RAW_DIR=str(raw), CX_TRUTH_DIR=str(truth),
-               CX_WAREHOUSE_PATH=str(warehouse), CX_SERVING_PATH=str(serving),
-               DBT_TARGET_PATH=str(root / "target"), DBT_LOG_PATH=str(root / "logs"))
-    env.pop("CX_PII_SALT", None)
-    env.pop("MAKEFLAGS", None)
-    log = root / "make.log"
-    reader = Reader(serving, root, extra_checks=(
-        "select (select count(*) from marts.dim_companies) "
-        "= (select count(*) from marts.fct_company_health)",
-        "select count(*) > 0 from marts.lookup_receipts(max_results := 1)",
-    ))
-    report: list[str] = []
-    try:
-        started = time.monotonic()
-        assert make("build", env, log).wait(timeout=900) == 0, log.read_text()[-5000:]
-        report.append(f"clean build {time.monotonic() - started:.0f} s")
-        relations = public_relations(warehouse)
-        assert ("marts", "fct_tickets") in relations and ("marts", "rpt_human_review_queue") \
-            in relations
-        clean = fingerprint(warehouse, relations)
-        assert fingerprint(serving, relations) == clean
-        assert clean["marts.fct_tickets"][0] > 0
-
-        # Kill points by progress rather than by the clock, so that they land on the same
-        # work on a fast or a loaded machine: dbt starting, a table model being replaced (dbt
-        # builds `x__dbt_tmp` and renames it), a Python model writing its table.
-        for label, marker, delay in KILL_POINTS:
-            offset = log.stat().st_size
-            build = make("build", env, log)
-            if marker:
-                deadline = time.monotonic() + 600
-                while marker.encode() not in log.read_bytes()[offset:]:
-                    assert build.poll() is None and time.monotonic() < deadline, \
-                        f"the build ended before {marker!r}"
-                    time.sleep(0.1)
-            time.sleep(delay)
-            assert build.poll() is None, f"the build ended before it could be killed {label}"
-            kill_group(build)
-            report.append(f"killed {label}: {last_progress(log)}")
-            # The killed warehouse still opens (DuckDB replays its WAL) and, until a build
-            # completes, readers keep the clean build's serving file.
-            assert ("marts", "fct_tickets") in public_relations(warehouse)
-            assert fingerprint(serving, relations) == clean
-        refused = make("publish", env, log)
-        assert refused.wait(timeout=120) != 0
-        assert "did not finish" in log.read_text().rsplit("===== make publish", 1)[1]
-
-        started = time.monotonic()
-        assert make("build", env, log).wait(timeout=900) == 0, log.read_text()[-5000:]
-        report.append(f"recovery build {time.monotonic() - started:.0f} s")
-        assert fingerprint(warehouse, relations) == clean
-        assert fingerprint(serving, relations) == clean
-        assert not publish.in_progress_marker(warehouse).exists()
-        connection = duckdb.connect(str(warehouse), read_only=True)
-        try:  # no intermediate or backup relation of a killed materialisation survives
-            assert connection.execute(
-                "select list(table_name) from (select table_name from duckdb_tables() union all "
-                "select view_name from duckdb_views()) where contains(table_name, '__dbt_')"
-            ).fetchone()[0] in (None, [])
-        finally:
-            connection.close()
-
-        # Kill a publish while it writes the new file, then publish again.
-        temp = publish.temp_path(serving)
-        published = make("publish", env, log)
-        deadline = time.monotonic() + 120
-        while not temp.exists() and published.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.002)
-        caught = published.poll() is None
-        kill_group(published)
-        if caught:
-            report.append("killed a publish while it wrote the new file")
-        assert fingerprint(serving, relations) == clean
-        assert make("publish", env, log).wait(timeout=300) == 0, log.read_text()[-3000:]
-        assert not temp.exists() and not publish.wal_path(serving).exists()
-        assert fingerprint(serving, relations) == clean
-    finally:
-        summary = reader.finish()
-    report.append(f"reader: {summary['reads']} consistent reads, {summary['error_count']} "
-                  f"errors, {len(summary['versions'])} versions seen")
-    print("\n" + "\n".join(report))
-    (root / "report.txt").write_text("\n".join(report) + "\n" + json.dumps(summary))
-    assert summary["error_count"] == 0, summary["errors"]
-    assert summary["inconsistent"] == []
-    assert len(summary["versions"]) >= 3, summary["versions"]  # build 1, build 2, last publish
-    assert summary["versions"] == sorted(summary["versions"])
-    assert summary["reads"] >= 50

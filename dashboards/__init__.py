@@ -1,0 +1,1 @@
+"""CX Warehouse dashboards: a Streamlit app over the read-only serving file (make dashboards)."""

@@ -86,10 +86,16 @@ $(BIN)/.installed-spark: $(BIN)/.installed
 
 install-spark: $(BIN)/.installed-spark ## Also install the Apache Spark extra (dbt-spark, pyspark)
 
-# Spark (tests/python/test_spark.py): scale 0.1 built on DuckDB and on Spark, every mart
-# compared; and a build on the loopback standalone cluster. .ci/run runs it after the others.
-test-spark: $(BIN)/.installed-spark ## The Spark tests: DuckDB/Spark parity, the loopback cluster
-	$(BIN)/pytest -m spark --durations=5
+# Spark: each Python step's Spark function against the DuckDB path (tests/python/
+# test_spark_udfs.py) and a build on the loopback standalone cluster (test_spark.py). .ci/run
+# runs it after the others.
+test-spark: $(BIN)/.installed-spark ## The Spark tests: the Python steps on Spark, the loopback cluster
+	$(BIN)/pytest -m "spark and not spark_parity" --durations=5
+
+# Parity: scale 0.1 built on DuckDB and on Spark, every mart compared. Not in .ci/run: the
+# whole project does not build on Spark yet (README, "Running on Spark").
+test-spark-parity: $(BIN)/.installed-spark ## DuckDB/Spark parity of every mart (does not pass yet)
+	$(BIN)/pytest -m spark_parity --durations=5
 
 spark-cluster: $(BIN)/.installed-spark ## Start the loopback Spark cluster (scripts/spark_cluster.py)
 	$(BIN)/python scripts/spark_cluster.py start

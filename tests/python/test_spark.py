@@ -133,6 +133,7 @@ def differences(connection: duckdb.DuckDBPyConnection, table: str, key: list[str
     return problems
 
 
+@pytest.mark.spark_parity
 def test_every_mart_is_the_same_on_spark(builds) -> None:
     keys = mart_primary_keys(builds["manifest"])
     connection = duckdb.connect()

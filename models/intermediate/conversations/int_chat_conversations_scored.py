@@ -7,13 +7,13 @@ last build are scored, a bounded number of whole conversations at a time
 (cx_warehouse.python_models).
 """
 
-from cx_warehouse import enrichment, python_models
+from cx_warehouse import python_models
 
 
 def model(dbt, session):
     dbt.config(materialized="incremental", incremental_strategy="delete+insert",
                unique_key="conversation_id", on_schema_change="append_new_columns")
-    version = python_models.code_version(["cx_warehouse.enrichment"], ["vaderSentiment"])
+    version = python_models.scorer_version("enrichment")
     messages = python_models.relation_sql(dbt.ref("stg_chat__messages"))
     scores = python_models.relation_sql(dbt.ref("int_chat_messages_scored"))
     content = ("string_agg(concat_ws(chr(30), message_index, sender_role, "
@@ -39,4 +39,4 @@ def model(dbt, session):
     return python_models.score_changed(
         dbt, session, keyed_sql=keyed, key="conversation_id", rows_sql=rows,
         group_column="conversation_id",
-        score=lambda chunk: enrichment.conversation_scores_table(chunk.to_pandas()))
+        score=python_models.conversation_scores)

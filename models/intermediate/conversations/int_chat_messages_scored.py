@@ -6,13 +6,13 @@ scoring code) changed since the last build are scored, in Arrow batches of bound
 (cx_warehouse.python_models).
 """
 
-from cx_warehouse import enrichment, python_models
+from cx_warehouse import python_models
 
 
 def model(dbt, session):
     dbt.config(materialized="incremental", incremental_strategy="delete+insert",
                unique_key="message_id", on_schema_change="append_new_columns")
-    version = python_models.code_version(["cx_warehouse.enrichment"], ["vaderSentiment"])
+    version = python_models.scorer_version("enrichment")
     messages = python_models.relation_sql(dbt.ref("stg_chat__messages"))
     keyed = (
         "select message_id, message_text_redacted, "
@@ -21,4 +21,4 @@ def model(dbt, session):
     )
     return python_models.score_changed(
         dbt, session, keyed_sql=keyed, key="message_id",
-        score=lambda rows: enrichment.message_scores_table(rows.to_pandas()))
+        score=python_models.message_scores)

@@ -6,13 +6,13 @@ subject or body (or the scoring code) changed since the last build are scored, i
 batches of bounded size (cx_warehouse.python_models).
 """
 
-from cx_warehouse import enrichment, python_models
+from cx_warehouse import python_models
 
 
 def model(dbt, session):
     dbt.config(materialized="incremental", incremental_strategy="delete+insert",
                unique_key="email_id", on_schema_change="append_new_columns")
-    version = python_models.code_version(["cx_warehouse.enrichment"], ["vaderSentiment"])
+    version = python_models.scorer_version("enrichment")
     emails = python_models.relation_sql(dbt.ref("stg_email__emails"))
     content = ("concat_ws(chr(30), coalesce(md5(subject_redacted), ''), "
                "coalesce(md5(body_redacted), ''))")
@@ -23,4 +23,4 @@ def model(dbt, session):
     )
     return python_models.score_changed(
         dbt, session, keyed_sql=keyed, key="email_id",
-        score=lambda rows: enrichment.email_scores_table(rows.to_pandas()))
+        score=python_models.email_scores)

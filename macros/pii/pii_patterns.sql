@@ -84,6 +84,33 @@
 {%- endmacro %}
 
 
+{#- A select, grouped by `key_column`, of the name pattern (sender_name_pattern) and the
+    lower-cased name words of the names in `name_column` of `names_relation` (one row per key
+    and name; titles left out). The shared body of base_chat__sender_names and
+    base_email__sender_names. -#}
+{% macro select_sender_name_patterns(names_relation, key_column, name_column='customer_name') -%}
+    select
+        {{ key_column }},
+        {{ cx_warehouse.sender_name_pattern('name_word') }} as sender_name_pattern,
+        {{ cx_warehouse.distinct_list_agg('lower(name_word)') }} as sender_name_words
+    from (
+        select
+            {{ key_column }},
+            {{ cx_warehouse.unnest_list(cx_warehouse.regex_extract_all(
+                name_column, cx_warehouse.sql_string_literal(cx_warehouse.name_word_regex())
+            )) }} as name_word
+        from {{ names_relation }}
+    ) as name_words
+    where
+        lower(name_word) not in (
+            {%- for title in cx_warehouse.name_titles() %}
+                '{{ title }}'{{ "," if not loop.last }}
+            {%- endfor %}
+        )
+    group by {{ key_column }}
+{%- endmacro %}
+
+
 {#- Replaces each word that `pattern_expr` (sender_name_pattern) matches with [NAME]; the text
     as it is when the pattern is null (the sender is not a known customer). `words_expr`, the
     sender's lower-cased name words, skips texts that contain none of them: the pattern is a

@@ -54,9 +54,29 @@
 {%- endmacro %}
 
 {% macro duckdb__row_to_json(relation_alias, exclude=[]) -%}
+    {{- cx_warehouse.duckdb__raw_row_json(relation_alias, exclude) -}}
+{%- endmacro %}
+
+{#- The raw row as a value a model carries to its final CTE, where raw_row_json turns it into
+    row_to_json's text only for the rows that keep it (rejected rows): JSON for every row
+    costs more than the rest of a large base model. -#}
+{% macro raw_row(relation_alias, exclude=[]) -%}
+    {{ return(adapter.dispatch('raw_row', 'cx_warehouse')(relation_alias, exclude)) }}
+{%- endmacro %}
+
+{% macro duckdb__raw_row(relation_alias, exclude=[]) -%}
+    {#- The reader's row as a struct; raw_row_json leaves out `exclude`. -#}
+    {{ relation_alias }}
+{%- endmacro %}
+
+{% macro raw_row_json(raw_row_expr, exclude=[]) -%}
+    {{ return(adapter.dispatch('raw_row_json', 'cx_warehouse')(raw_row_expr, exclude)) }}
+{%- endmacro %}
+
+{% macro duckdb__raw_row_json(raw_row_expr, exclude=[]) -%}
     {#- The reader's own columns (file name, row counter across files) and the columns in
         `exclude` are not part of the row. -#}
-    {%- set expr = 'to_json(' ~ relation_alias ~ ')' -%}
+    {%- set expr = 'to_json(' ~ raw_row_expr ~ ')' -%}
     {%- for column_name in ['filename', 'ordinality'] + exclude -%}
         {%- set expr = "json_remove(" ~ expr ~ ", '$." ~ column_name ~ "')" -%}
     {%- endfor -%}

@@ -147,6 +147,16 @@
 {%- endmacro %}
 
 
+{% macro spark__raw_row(relation_alias, exclude=[]) -%}
+    {#- Spark builds the JSON text at once (row_to_json); raw_row_json passes it on. -#}
+    {{- cx_warehouse.spark__row_to_json(relation_alias, exclude) -}}
+{%- endmacro %}
+
+{% macro spark__raw_row_json(raw_row_expr, exclude=[]) -%}
+    {{- raw_row_expr -}}
+{%- endmacro %}
+
+
 {% macro spark__select_erasure_deidentified(table_name) -%}
     {%- if not execute or (model is mapping and model.get('resource_type') == 'unit_test') -%}
         {{- return('*') -}}

@@ -12,7 +12,11 @@
 with
 
 messages as (
-    select * from {{ ref('base_chat__messages') }}
+    select
+        *,
+        -- Contact details redacted once per text; the customer's name words next (final).
+        {{ redact_pii_text('message_text') }} as message_text_contact_redacted
+    from {{ ref('base_chat__messages') }}
     where {{ new_loads_only('source_load') }}
 ),
 
@@ -28,7 +32,7 @@ final as (
         messages.sender_role,
         -- Contact details first, then the customer's own name words (the customer file's).
         {{ redact_sender_names(
-            redact_pii_text('messages.message_text'), 'sender_names.sender_name_pattern',
+            'messages.message_text_contact_redacted', 'sender_names.sender_name_pattern',
             'sender_names.sender_name_words'
         ) }} as message_text_redacted,
         messages.message_index,

@@ -23,39 +23,26 @@ customers as (
     where reject_reason is null
 ),
 
+-- Two equality joins, not one join on "id or email": an "or" join compares every chat with
+-- every customer (hours at a year of traffic).
 sender_names as (
     select
         chats.conversation_id,
         customers.customer_name
     from chats
     inner join customers
-        on
-            chats.customer_id = customers.customer_id
-            or chats.customer_email = customers.email
-),
-
-name_words as (
+        on chats.customer_id = customers.customer_id
+    union
     select
-        conversation_id,
-        {{ unnest_list(regex_extract_all(
-            'customer_name', sql_string_literal(name_word_regex())
-        )) }} as name_word
-    from sender_names
+        chats.conversation_id,
+        customers.customer_name
+    from chats
+    inner join customers
+        on chats.customer_email = customers.email
 ),
 
 final as (
-    select
-        conversation_id,
-        {{ sender_name_pattern('name_word') }} as sender_name_pattern,
-        {{ distinct_list_agg('lower(name_word)') }} as sender_name_words
-    from name_words
-    where
-        lower(name_word) not in (
-            {%- for title in name_titles() %}
-                '{{ title }}'{{ "," if not loop.last }}
-            {%- endfor %}
-        )
-    group by conversation_id
+    {{ select_sender_name_patterns('sender_names', 'conversation_id') }}
 )
 
 select * from final

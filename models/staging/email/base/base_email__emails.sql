@@ -31,7 +31,7 @@ typed as (
     select
         emails.source_load,
         emails.source_row_number,
-        {{ row_to_json('emails', exclude=['source_load', 'source_row_number']) }} as raw_record,
+        {{ raw_row('emails') }} as raw_record,
         nullif(trim(emails.email_id), '') as email_id,
         nullif(trim(emails.from_address), '') as from_address,
         nullif(trim(emails.to_address), '') as to_address,
@@ -62,6 +62,17 @@ decided as (
     from checked
 ),
 
+-- Contact details redacted once per text (valid rows only); the sender's name words next.
+contact_redacted as (
+    select
+        *,
+        case when reject_reason is null then {{ redact_pii_text('subject') }} end
+            as subject_contact_redacted,
+        case when reject_reason is null then {{ redact_pii_text('body') }} end
+            as body_contact_redacted
+    from decided
+),
+
 {%- set order_number_regex = '\\bORD-[0-9]{7}\\b' -%}
 {%- set tracking_number_regex = '\\b1Z[0-9A-Z]{16}\\b' %}
 
@@ -79,20 +90,22 @@ final as (
             when
                 decided.reject_reason is not null
                 and {{ is_retained('decided.received_at', 'raw_email_text') }}
-                then decided.raw_record
+                then {{ raw_row_json(
+                    'decided.raw_record', exclude=['source_load', 'source_row_number']
+                ) }}
         end as raw_record,
         decided.email_id,
         decided.from_address,
         decided.to_address,
         -- Contact details first, then the sender's own name words (the customer file's).
-        case when decided.reject_reason is null then {{ redact_sender_names(
-            redact_pii_text('decided.subject'), 'sender_names.sender_name_pattern',
+        {{ redact_sender_names(
+            'decided.subject_contact_redacted', 'sender_names.sender_name_pattern',
             'sender_names.sender_name_words'
-        ) }} end as subject_redacted,
-        case when decided.reject_reason is null then {{ redact_sender_names(
-            redact_pii_text('decided.body'), 'sender_names.sender_name_pattern',
+        ) }} as subject_redacted,
+        {{ redact_sender_names(
+            'decided.body_contact_redacted', 'sender_names.sender_name_pattern',
             'sender_names.sender_name_words'
-        ) }} end as body_redacted,
+        ) }} as body_redacted,
         -- Distinct, sorted lists (empty when none); read from the raw body, which is safe
         -- because the patterns cannot match PII.
         {{ sorted_distinct(regex_extract_all(
@@ -104,7 +117,7 @@ final as (
         decided.received_at,
         decided.row_reject_reason,
         decided.reject_reason
-    from decided
+    from contact_redacted as decided
     left outer join sender_names
         on lower(decided.from_address) = sender_names.sender_address
 )

@@ -14,28 +14,8 @@ customers as (
     where reject_reason is null and email is not null
 ),
 
-name_words as (
-    select
-        sender_address,
-        {{ unnest_list(regex_extract_all(
-            'customer_name', sql_string_literal(name_word_regex())
-        )) }} as name_word
-    from customers
-),
-
 final as (
-    select
-        sender_address,
-        {{ sender_name_pattern('name_word') }} as sender_name_pattern,
-        {{ distinct_list_agg('lower(name_word)') }} as sender_name_words
-    from name_words
-    where
-        lower(name_word) not in (
-            {%- for title in name_titles() %}
-                '{{ title }}'{{ "," if not loop.last }}
-            {%- endfor %}
-        )
-    group by sender_address
+    {{ select_sender_name_patterns('customers', 'sender_address') }}
 )
 
 select * from final

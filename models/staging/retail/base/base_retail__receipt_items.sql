@@ -29,7 +29,7 @@ typed as (
     select
         {{ source_load('receipt_items') }} as source_load,
         receipt_items.file_row_number as source_row_number,
-        {{ row_to_json('receipt_items') }} as raw_record,
+        {{ raw_row('receipt_items') }} as raw_record,
         nullif(trim(receipt_items.receipt_id), '') as receipt_id,
         try_cast(receipt_items.line_number as bigint) as line_number,
         nullif(trim(receipt_items.product_id), '') as product_id,
@@ -70,7 +70,8 @@ decided as (
 
 final as (
     select
-        {{ star_replace('raw_record', 'case when reject_reason is not null then raw_record end') }}
+        {{ star_replace('raw_record', 'case when reject_reason is not null then '
+            ~ raw_row_json('raw_record') ~ ' end') }}
     from decided
 )
 

@@ -39,7 +39,7 @@ typed as (
     select
         {{ source_load('receipts') }} as source_load,
         receipts.file_row_number as source_row_number,
-        {{ row_to_json('receipts', exclude=['is_deidentified']) }} as raw_record,
+        {{ raw_row('receipts', exclude=['is_deidentified']) }} as raw_record,
         receipts.is_deidentified,
         nullif(trim(receipts.receipt_id), '') as receipt_id,
         nullif(trim(receipts.store_id), '') as store_id,
@@ -102,7 +102,8 @@ decided as (
 
 final as (
     select
-        {{ star_replace('raw_record', 'case when reject_reason is not null then raw_record end') }}
+        {{ star_replace('raw_record', 'case when reject_reason is not null then '
+            ~ raw_row_json('raw_record', exclude=['is_deidentified']) ~ ' end') }}
     from decided
 )
 

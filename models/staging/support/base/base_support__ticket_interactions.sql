@@ -32,7 +32,7 @@ typed as (
     select
         {{ source_load('ticket_interactions') }} as source_load,
         ticket_interactions.file_row_number as source_row_number,
-        {{ row_to_json('ticket_interactions') }} as raw_record,
+        {{ raw_row('ticket_interactions') }} as raw_record,
         nullif(trim(ticket_interactions.interaction_id), '') as interaction_id,
         nullif(trim(ticket_interactions.ticket_id), '') as ticket_id,
         nullif(trim(ticket_interactions.author_id), '') as author_id,
@@ -76,7 +76,8 @@ decided as (
 
 final as (
     select
-        {{ star_replace('raw_record', 'case when reject_reason is not null then raw_record end') }}
+        {{ star_replace('raw_record', 'case when reject_reason is not null then '
+            ~ raw_row_json('raw_record') ~ ' end') }}
     from decided
 )
 

@@ -199,7 +199,7 @@ def literal(path: Path) -> str:
 
 def dbt_invocation(target_dir: Path | None) -> tuple[str | None, str | None]:
     """(invocation_id, generated_at) of the last dbt command's run_results.json, if any. In
-    `make build` that is the post-build checks (`dbt test --select tag:post_build`)."""
+    `make build` that is the post-build checks (`dbt build --select tag:post_build`)."""
     if target_dir is None:
         return None, None
     try:

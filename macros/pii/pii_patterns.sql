@@ -69,18 +69,39 @@
 
 
 {#- Aggregate (group by the sender): one case-insensitive regular expression matching a run of
-    the name words in `name_word_expr` (each escaped) between non-letters: group 1 is the
-    character before the run, group 2 the one after (RE2's \b knows only ASCII letters, so
-    "Ísis" needs explicit edges). -#}
+    the name words in `name_word_expr` (each escaped) in a text marked by name_edge_marked.
+    On DuckDB the pattern is a column, compiled once per row: an edge spelled as a Unicode
+    class ([^\p{L}\p{N}_], since RE2's \b knows only ASCII letters) costs milliseconds per
+    compile, so edges are the mark name_edge_marked puts around every run of letters, digits
+    and underscores (a word's inner apostrophe or hyphen is marked the same way). -#}
 {% macro sender_name_pattern(name_word_expr) -%}
     {{- return(adapter.dispatch('sender_name_pattern', 'cx_warehouse')(name_word_expr)) -}}
 {%- endmacro %}
 
 {% macro duckdb__sender_name_pattern(name_word_expr) -%}
-    {%- set edge = '[^\\p{L}\\p{N}_]' -%}
-    '(?i)(^|{{ edge }})(?:' || string_agg(distinct regexp_escape({{ name_word_expr }}), '|')
-    || ')(?:{{ edge }}+(?:' || string_agg(distinct regexp_escape({{ name_word_expr }}), '|')
-    || '))*($|{{ edge }})'
+    {%- set mark = cx_warehouse.name_edge_mark() -%}
+    {%- set words -%}
+        string_agg(distinct regexp_replace(
+            {{ cx_warehouse.name_edge_marked('regexp_escape(' ~ name_word_expr ~ ')') }},
+            '^' || {{ mark }} || '|' || {{ mark }} || '$', '', 'g'
+        ), '|')
+    {%- endset -%}
+    '(?i)' || {{ mark }} || '(?:' || {{ words }} || ')(?:' || {{ mark }} || '[^' || {{ mark }}
+    || ']+' || {{ mark }} || '(?:' || {{ words }} || '))*' || {{ mark }}
+{%- endmacro %}
+
+
+{#- The character name_edge_marked puts around words: U+E000, of Unicode's private use area
+    (no text in the data is expected to hold it; redact_sender_names removes every one). -#}
+{% macro name_edge_mark() -%}
+    {{- return('chr(57344)') -}}
+{%- endmacro %}
+
+{% macro name_edge_marked(expr) -%}
+    {#- The text with name_edge_mark before and after each run of letters, digits and
+        underscores (a constant pattern: compiled once). -#}
+    regexp_replace({{ expr }}, '([\p{L}\p{N}_]+)',
+        {{ cx_warehouse.name_edge_mark() }} || '\1' || {{ cx_warehouse.name_edge_mark() }}, 'g')
 {%- endmacro %}
 
 
@@ -111,16 +132,18 @@
 {%- endmacro %}
 
 
-{#- Replaces each word that `pattern_expr` (sender_name_pattern) matches with [NAME]; the text
-    as it is when the pattern is null (the sender is not a known customer). `words_expr`, the
-    sender's lower-cased name words, skips texts that contain none of them: the pattern is a
-    column, so the engine compiles it per row, and most texts hold no name. -#}
+{#- Replaces each run of words that `pattern_expr` (sender_name_pattern) matches with [NAME];
+    the text as it is when the pattern is null (the sender is not a known customer).
+    `words_expr`, the sender's lower-cased name words, skips texts that contain none of them:
+    the pattern is a column, so the engine compiles it per row, and most texts hold no name.
+    On DuckDB the text is marked (name_edge_marked) for the pattern, and the marks removed. -#}
 {% macro redact_sender_names(expr, pattern_expr, words_expr=none) -%}
     {{- return(adapter.dispatch('redact_sender_names', 'cx_warehouse')(
         expr, pattern_expr, words_expr)) -}}
 {%- endmacro %}
 
 {% macro default__redact_sender_names(expr, pattern_expr, words_expr=none) -%}
+    {%- set mark = cx_warehouse.name_edge_mark() -%}
     case
         when {{ pattern_expr }} is null then {{ expr }}
     {%- if words_expr is not none %}
@@ -128,7 +151,10 @@
             {{ words_expr }}, lambda name_word: contains(lower({{ expr }}), name_word)
         )), true) then {{ expr }}
     {%- endif %}
-        else regexp_replace({{ expr }}, {{ pattern_expr }}, '\1[NAME]\2', 'g')
+        else replace(regexp_replace(
+            {{ cx_warehouse.name_edge_marked(expr) }}, {{ pattern_expr }},
+            {{ mark }} || '[NAME]' || {{ mark }}, 'g'
+        ), {{ mark }}, '')
     end
 {%- endmacro %}
 

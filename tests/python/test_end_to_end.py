@@ -179,7 +179,7 @@ def test_pattern_scan_fails_on_a_planted_leak(warehouse, tmp_path):
             "('contact maria.souza@example.com'), ('card 4111 1111 1111 1111')) as t(note)"
         )
     env = dbt_env(warehouse["raw"], copy)
-    scan = run_dbt(["test", "--select", "tag:post_build"], env, tmp_path / "logs")
+    scan = run_dbt(["build", "--select", "tag:post_build"], env, tmp_path / "logs")
     assert scan.returncode != 0
     assert "assert_no_raw_pii_outside_restricted" in scan.stdout
     assert "Got 2 results" in scan.stdout

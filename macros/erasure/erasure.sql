@@ -49,7 +49,8 @@
 {%- endmacro %}
 
 
-{% macro is_erased(table_name, subjects=none, relation_alias=none, column_map={}) -%}
+{% macro is_erased(table_name, subjects=none, relation_alias=none, column_map={},
+                   subjects_filter=none) -%}
     {%- if not execute -%}
         {#- Parsing: the rules are not known yet (raw_tables()); record the dependency. -#}
         {%- do subjects or ref('base_landing__erasure_subjects') -%}
@@ -71,6 +72,7 @@
     {%- endif -%}
     {%- set subjects = subjects or ref('base_landing__erasure_subjects') -%}
     {%- set prefix = relation_alias ~ '.' if relation_alias else '' -%}
+    {%- set extra = ' and (' ~ subjects_filter ~ ')' if subjects_filter else '' -%}
     {%- for key_type, raw_column_name in rules[table_name] -%}
         {%- set column_name = column_map.get(raw_column_name, raw_column_name) -%}
         {%- if key_type == 'json_text' -%}
@@ -83,7 +85,7 @@
                         and {{ dbt.position(
                             "'\"' || lower(erasure_subjects.key_value) || '\"'",
                             'lower(' ~ prefix ~ column_name ~ ')'
-                        ) }} > 0
+                        ) }} > 0{{ extra }}
                 )
             {%- endset -%}
         {%- else -%}
@@ -91,7 +93,7 @@
                 {{ cx_warehouse.erasure_key(key_type, prefix ~ column_name) }} in (
                     select erasure_subjects.key_value
                     from {{ subjects }} as erasure_subjects
-                    where erasure_subjects.key_type = '{{ key_type }}'
+                    where erasure_subjects.key_type = '{{ key_type }}'{{ extra }}
                 )
             {%- endset -%}
         {%- endif -%}

@@ -434,6 +434,13 @@
 
 
 {% macro spark__safe_cast(field, type) -%}
-    {#- dbt.safe_cast (unit-test fixtures) likewise; Spark's try_cast is null on a bad value. -#}
-    try_cast({{ field }} as {{ cx_warehouse.spark_type(type) }})
+    {#- dbt.safe_cast (unit-test fixtures) likewise; Spark's try_cast is null on a bad value.
+        Spark cannot cast text to a list: a list written as text in a fixture ('[1, 2]',
+        "['a']", as DuckDB casts it) is parsed as JSON (single quotes allowed), null if bad. -#}
+    {%- set spark_type = cx_warehouse.spark_type(type) -%}
+    {%- if spark_type.startswith('array<') and field | trim | lower != 'null' -%}
+        from_json({{ field }}, '{{ spark_type }}')
+    {%- else -%}
+        try_cast({{ field }} as {{ spark_type }})
+    {%- endif -%}
 {%- endmacro %}

@@ -110,6 +110,34 @@
 {%- endmacro %}
 
 
+{% macro list_length(list_expr) -%}
+    {#- The number of elements of a list; null for a null list. -#}
+    {{- return(adapter.dispatch('list_length', 'cx_warehouse')(list_expr)) -}}
+{%- endmacro %}
+
+{% macro duckdb__list_length(list_expr) -%}
+    len({{ list_expr }})
+{%- endmacro %}
+
+{% macro spark__list_length(list_expr) -%}
+    array_size({{ list_expr }})
+{%- endmacro %}
+
+
+{% macro empty_text_list() -%}
+    {#- An empty list of text (the type of a text list column). -#}
+    {{- return(adapter.dispatch('empty_text_list', 'cx_warehouse')()) -}}
+{%- endmacro %}
+
+{% macro duckdb__empty_text_list() -%}
+    cast([] as varchar[])
+{%- endmacro %}
+
+{% macro spark__empty_text_list() -%}
+    cast(array() as array<string>)
+{%- endmacro %}
+
+
 {% macro text_type() -%}
     {#- The text type in a cast: varchar on DuckDB, string on Spark (whose varchar needs a
         length). -#}

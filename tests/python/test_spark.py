@@ -113,14 +113,14 @@ def differences(connection: duckdb.DuckDBPyConnection, table: str, key: list[str
         if name in key:
             continue
         quoted = f'"{name}"'
-        if data_type in ("DOUBLE", "FLOAT", "REAL") or data_type.startswith("DECIMAL"):
+        if "[]" in data_type or data_type.startswith(("STRUCT", "MAP")):
+            differs = f"cast(d.{quoted} as varchar) is distinct from cast(s.{quoted} as varchar)"
+        elif data_type in ("DOUBLE", "FLOAT", "REAL") or data_type.startswith("DECIMAL"):
             differs = (f"not (d.{quoted} is null and s.{quoted} is null) and (d.{quoted} is null "
                        f"or s.{quoted} is null or abs(cast(d.{quoted} as double) - "
                        f"cast(s.{quoted} as double)) > {RELATIVE_TOLERANCE} * greatest("
                        f"abs(cast(d.{quoted} as double)), abs(cast(s.{quoted} as double)), "
                        "1e-300))")
-        elif "[]" in data_type or data_type.startswith(("STRUCT", "MAP")):
-            differs = f"cast(d.{quoted} as varchar) is distinct from cast(s.{quoted} as varchar)"
         else:
             differs = f"d.{quoted} is distinct from cast(s.{quoted} as {data_type})"
         count, example = connection.execute(

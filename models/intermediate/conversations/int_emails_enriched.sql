@@ -44,7 +44,7 @@ scored as (
         scores.intent,
         scores.sentiment_label,
         scores.key_phrases,
-        cast(scores.mentioned_amounts as decimal(12, 2)[]) as mentioned_amounts,
+        {{ dbt.cast('scores.mentioned_amounts', 'decimal(12, 2)[]') }} as mentioned_amounts,
         scores.intent_confidence,
         scores.sentiment_compound,
         scores.sentiment_confidence,

@@ -35,7 +35,7 @@ baseline as (
         'baseline' as component,
         {{ var('churn_portfolio_risk') }} as component_value,
         1 as observation_count,
-        'the portfolio''s average churn risk is '
+        {{ sql_string_literal("the portfolio's average churn risk is ") }}
         || {{ reason_number(var('churn_portfolio_risk'), 2) }}
         || ': where a company without other evidence stays' as reason
     from company_signals
@@ -49,7 +49,9 @@ crm_risk as (
         case when crm_churn_risk_score is not null then 1 else 0 end as observation_count,
         case
             when crm_churn_risk_score is null then 'no churn score in the CRM'
-            else 'the CRM''s own churn score is ' || {{ reason_number('crm_churn_risk_score', 2) }}
+            else
+                {{ sql_string_literal("the CRM's own churn score is ") }}
+                || {{ reason_number('crm_churn_risk_score', 2) }}
         end as reason
     from company_signals
 ),
@@ -140,7 +142,7 @@ transaction_volume as (
         select
             company_id,
             '{{ component }}' as component,
-            1.0 * {{ count_column }} / nullif(ticket_count, 0) as component_value,
+            cast({{ count_column }} as double) / nullif(ticket_count, 0) as component_value,
             ticket_count as observation_count,
             {{ reason_count(count_column) }} || ' of '
             || {{ reason_count('ticket_count') }}
@@ -153,7 +155,7 @@ negative_sentiment as (
     select
         company_id,
         'negative_sentiment' as component,
-        1.0 * negative_ticket_count / nullif(ticket_count, 0) as component_value,
+        cast(negative_ticket_count as double) / nullif(ticket_count, 0) as component_value,
         ticket_count as observation_count,
         {{ reason_count('negative_ticket_count') }} || ' of '
         || {{ reason_count('ticket_count') }}
@@ -167,7 +169,7 @@ technical_issues as (
     select
         company_id,
         'technical_issues' as component,
-        1.0 * technical_ticket_count / nullif(ticket_count, 0) as component_value,
+        cast(technical_ticket_count as double) / nullif(ticket_count, 0) as component_value,
         ticket_count as observation_count,
         {{ reason_count('technical_issue_count') }}
         || ' technical issues in the last {{ lookback }} days ('

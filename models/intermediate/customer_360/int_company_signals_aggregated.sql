@@ -185,7 +185,9 @@ peers as (
         *,
         csat_total / nullif(csat_response_count, 0) as csat_average,
         nps_total / nullif(nps_response_count, 0) as nps_average,
-        avg(1.0 * ticket_count) over (partition by company_size) as peer_mean_ticket_count,
+        -- doubles, not decimals: Spark averages and divides decimals as decimals
+        avg(cast(ticket_count as double)) over (partition by company_size)
+            as peer_mean_ticket_count,
         exp(avg(ln(monthly_transaction_volume)) over (partition by company_size))
             as peer_geomean_transaction_volume
     from joined

@@ -60,9 +60,13 @@ final as (
             as average_order_value,
         -- Months since the first purchase (at least one, so a new customer's first week does
         -- not read as dozens of visits a month); 30.4375 = days in an average Gregorian month.
+        -- The days as a double: a double on both engines (Spark divides decimals as decimals).
         customer_receipts.order_count / greatest(
             1.0,
-            {{ dbt.datediff('customer_receipts.first_purchase_at', as_of_at(), 'day') }}
+            cast(
+                {{ dbt.datediff('customer_receipts.first_purchase_at', as_of_at(), 'day') }}
+                as double
+            )
             / 30.4375
         ) as visits_per_month,
         {{ dbt.datediff('customer_receipts.last_purchase_at', as_of_at(), 'day') }}

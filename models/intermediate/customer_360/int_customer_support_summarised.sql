@@ -31,7 +31,8 @@ ticket_summary as (
         avg(tickets.csat_score) as avg_csat_score,
         count(tickets.csat_score) as csat_response_count,
         count(tickets.nps_score) as nps_response_count,
-        100.0 * coalesce(sum(nps_bands.nps_weight), 0)
+        -- a double on both engines (Spark divides decimals as decimals)
+        cast(100.0 * coalesce(sum(nps_bands.nps_weight), 0) as double)
         / nullif(count(tickets.nps_score), 0) as net_promoter_score,
         max(tickets.created_at) as last_ticket_at
     from tickets

@@ -19,13 +19,14 @@ ranked as (
     select
         pairs_scored.*,
         incoming_customers.received_at,
-        row_number() over (
+        -- bigint on both engines (Spark's row_number is an int).
+        cast(row_number() over (
             partition by pairs_scored.incoming_id
             order by
                 pairs_scored.match_probability desc,
                 pairs_scored.match_weight desc,
                 pairs_scored.customer_id asc
-        ) as candidate_rank
+        ) as bigint) as candidate_rank
     from pairs_scored
     inner join incoming_customers
         on pairs_scored.incoming_id = incoming_customers.incoming_id

@@ -50,7 +50,7 @@ final as (
         stores.region,
         receipts.payment_method,
         receipts.card_last4,
-        coalesce(receipt_lines.categories, []) as categories,
+        coalesce(receipt_lines.categories, {{ empty_text_list() }}) as categories,
         cast(coalesce(receipt_lines.line_count, 0) as integer) as line_count,
         cast(coalesce(receipt_lines.item_count, 0) as integer) as item_count,
         receipts.subtotal,

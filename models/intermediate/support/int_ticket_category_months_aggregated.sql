@@ -66,8 +66,9 @@ final as (
         / nullif(monthly.resolved_ticket_count, 0) as one_touch_resolution_rate,
         monthly.avg_csat_score,
         monthly.csat_rating_count,
-        100.0 * monthly.nps_net_promoter_count / nullif(monthly.nps_response_count, 0)
-            as net_promoter_score,
+        -- a double on both engines (Spark divides decimals as decimals)
+        cast(100.0 * monthly.nps_net_promoter_count as double)
+        / nullif(monthly.nps_response_count, 0) as net_promoter_score,
         monthly.nps_response_count,
         monthly.agent_reply_count,
         monthly.total_cost_to_serve,

@@ -94,9 +94,10 @@ final as (
         trends.week_ticket_count,
         cast(trends.ticket_count as double) / nullif(trends.week_ticket_count, 0)
             as share_of_week,
-        rank() over (
+        -- bigint on both engines (Spark's rank is an int)
+        cast(rank() over (
             partition by trends.week_start_date order by trends.ticket_count desc
-        ) as rank_in_week,
+        ) as bigint) as rank_in_week,
         trends.resolved_ticket_count,
         trends.avg_resolution_hours,
         case

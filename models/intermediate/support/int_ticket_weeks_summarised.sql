@@ -112,7 +112,11 @@ weekly as (
         coalesce(ticket_cohorts.nps_response_count, 0) as nps_response_count,
         coalesce(ticket_cohorts.nps_promoter_count, 0) as nps_promoter_count,
         coalesce(ticket_cohorts.nps_detractor_count, 0) as nps_detractor_count,
-        100.0 * (ticket_cohorts.nps_promoter_count - ticket_cohorts.nps_detractor_count)
+        -- a double on both engines (Spark divides decimals as decimals)
+        cast(
+            100.0 * (ticket_cohorts.nps_promoter_count - ticket_cohorts.nps_detractor_count)
+            as double
+        )
         / nullif(ticket_cohorts.nps_response_count, 0) as net_promoter_score,
         {{ dbt.dateadd('day', 7, 'weeks.week_start_date') }}
         <= {{ dbt.dateadd('day', 1, reporting_date(as_of_at())) }} as is_complete_week

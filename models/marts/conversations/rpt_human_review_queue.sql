@@ -41,7 +41,9 @@ final as (
         suggested_queue,
         -- Why the item is here: one or more reasons, comma-separated.
         human_review_reasons as review_reasons,
-        row_number() over (order by contact_at, contact_type, source_id) as queue_position,
+        -- bigint on both engines (Spark's row_number is an int)
+        cast(row_number() over (order by contact_at, contact_type, source_id) as bigint)
+            as queue_position,
         intent_confidence,
         sentiment_confidence,
         round(cast(waiting_minutes as double) / 60, 1) as waiting_hours,

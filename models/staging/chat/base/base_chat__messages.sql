@@ -51,7 +51,8 @@ final as (
         conversation_id || '-' || cast(message_index as {{ text_type() }}) as message_id,
         source_load,
         conversation_id,
-        message_index,
+        -- bigint on both engines (Spark's posexplode numbers with int).
+        cast(message_index as bigint) as message_index,
         upper(trim(sender_role_text)) as sender_role,
         -- v1 has an agent_id field; v2's sender id is the agent only on agent messages.
         case

@@ -122,12 +122,7 @@
             )) }} as name_word
         from {{ names_relation }}
     ) as name_words
-    where
-        lower(name_word) not in (
-            {%- for title in cx_warehouse.name_titles() %}
-                '{{ title }}'{{ "," if not loop.last }}
-            {%- endfor %}
-        )
+    where lower(name_word) not in ('{{ cx_warehouse.name_titles() | join("', '") }}')
     group by {{ key_column }}
 {%- endmacro %}
 

@@ -107,6 +107,13 @@ def per_text_cost(texts: list[str], repeats: int = 3) -> dict:
             "ratio": round(min(ours) / min(vader), 2)}
 
 
+
+def print_calibration(figures: dict) -> None:
+    """One line per confidence band: its sentences and their accuracy."""
+    for band in figures["calibration"]:
+        accuracy = "-" if band["accuracy"] is None else f"{band['accuracy']:.3f}"
+        print(f"    confidence {band['band']}: n={band['n']:>6}  accuracy {accuracy}")
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
@@ -133,9 +140,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{figures['model_forced_choice_accuracy']:.3f}; plain VADER forced choice "
                   f"{figures['vader_forced_choice_accuracy']:.3f}, +-0.05 band "
                   f"{figures['vader_band_accuracy']:.3f}")
-            for band in figures["calibration"]:
-                accuracy = "-" if band["accuracy"] is None else f"{band['accuracy']:.3f}"
-                print(f"    confidence {band['band']}: n={band['n']:>6}  accuracy {accuracy}")
+            print_calibration(figures)
             if name != S.BAR_SET or split != "report":
                 continue
             if figures["accuracy"] < ACCURACY_BAR:
@@ -165,9 +170,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{figures['model_forced_choice_accuracy']:.3f}; plain VADER forced choice "
               f"{figures['vader_forced_choice_accuracy']:.3f}; {len(neutral)} neutral tweets "
               f"answered neutral {figures['neutral_answered_neutral']:.3f}")
-        for band in figures["calibration"]:
-            accuracy = "-" if band["accuracy"] is None else f"{band['accuracy']:.3f}"
-            print(f"    confidence {band['band']}: n={band['n']:>6}  accuracy {accuracy}")
+        print_calibration(figures)
     results["tweets_dataset"] = f"{S.TWEETS_PACKAGE} {S.TWEETS_VERSION} ({S.TWEETS_FILE})"
     cost = per_text_cost(sets[S.BAR_SET]["text"].tolist())
     results["per_text_cost"] = cost
